@@ -1,0 +1,65 @@
+"""The one interface every generation backend implements: a ready batch of texts and generation
+settings in, texts out. Batching, ordering and caching live above it (``summarize.batching``)."""
+from __future__ import annotations
+
+import abc
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Sequence
+
+from summarize.models import ResolvedModel
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Everything that changes what a model writes. Each engine maps these to its own arguments so
+    the same settings mean the same thing on every backend."""
+
+    num_beams: int = 4
+    # Output cap per batch: ceil(max_length_factor × longest source in tokens) + max_length_offset,
+    # further bounded by max_new_tokens. The proportional cap also stops runaway repetition loops.
+    max_length_factor: float | None = None
+    max_length_offset: int = 0
+    max_new_tokens: int | None = None
+    min_new_tokens: int = 0
+    no_repeat_ngram_size: int = 0
+    length_penalty: float = 1.0
+
+    def output_cap(self, longest_source_tokens: int) -> int:
+        caps = []
+        if self.max_length_factor is not None:
+            caps.append(math.ceil(self.max_length_factor * longest_source_tokens) + self.max_length_offset)
+        if self.max_new_tokens is not None:
+            caps.append(self.max_new_tokens)
+        if not caps:
+            raise ValueError("GenerationSettings needs max_length_factor or max_new_tokens to cap the output")
+        return max(1, min(caps))
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Engine(abc.ABC):
+    """A loaded seq2seq model on one backend."""
+
+    name: ClassVar[str]
+
+    def __init__(self, model: ResolvedModel, device: str = "auto") -> None:
+        self.model = model
+        self.requested_device = device
+
+    @property
+    @abc.abstractmethod
+    def max_input_tokens(self) -> int:
+        """The longest input, in tokens (special tokens included), the model accepts."""
+
+    @abc.abstractmethod
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Length of each text in model tokens, special tokens included, without truncation."""
+
+    @abc.abstractmethod
+    def generate(self, texts: Sequence[str], settings: GenerationSettings) -> list[str]:
+        """Generate one output per input for a single ready batch, in input order."""
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": self.name, **self.model.describe()}

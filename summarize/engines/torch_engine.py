@@ -1,0 +1,76 @@
+"""The transformers backend: tokenizer + AutoModelForSeq2SeqLM + generate."""
+from __future__ import annotations
+
+import copy
+from typing import Sequence
+
+from summarize.engines.base import Engine, GenerationSettings
+from summarize.models import ResolvedModel
+
+# Tokenizers report this (≈1e30) when a checkpoint does not state its input limit.
+_UNSET_MAX_LENGTH = 1_000_000
+
+
+def pick_device(requested: str) -> str:
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("--device cuda was asked for, but torch sees no CUDA device here")
+    return requested
+
+
+class TorchEngine(Engine):
+    name = "torch"
+
+    def __init__(self, model: ResolvedModel, device: str = "auto") -> None:
+        super().__init__(model, device)
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        self._torch = torch
+        self.device = pick_device(device)
+        self.tokenizer = AutoTokenizer.from_pretrained(model.path)
+        preset = model.preset
+        if preset is not None and preset.src_lang:
+            self.tokenizer.src_lang = preset.src_lang
+        self.network = AutoModelForSeq2SeqLM.from_pretrained(model.path).to(self.device).eval()
+        # Start from the checkpoint's own generation config (bad words, early stopping, forced tokens),
+        # but clear the length fields: our GenerationSettings alone decide lengths, so a setting means
+        # the same on every engine and checkpoint.
+        self._base_config = copy.deepcopy(self.network.generation_config)
+        self._base_config.min_length = 0
+        self._base_config.max_length = None
+        if preset is not None and preset.tgt_lang:
+            self._base_config.forced_bos_token_id = self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+
+    @property
+    def max_input_tokens(self) -> int:
+        limits = [getattr(self.network.config, "max_position_embeddings", None)]
+        if self.tokenizer.model_max_length < _UNSET_MAX_LENGTH:
+            limits.append(self.tokenizer.model_max_length)
+        return min(limit for limit in limits if limit) if any(limits) else 512
+
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+
+    def generate(self, texts: Sequence[str], settings: GenerationSettings) -> list[str]:
+        if not texts:
+            return []
+        torch = self._torch
+        encoded = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
+        # The decoder has as many positions as the encoder: a longer output would index past them.
+        cap = min(settings.output_cap(encoded["input_ids"].shape[1]), self.max_input_tokens - 1)
+        config = copy.deepcopy(self._base_config)
+        config.num_beams = settings.num_beams
+        config.max_new_tokens = cap
+        config.min_new_tokens = min(settings.min_new_tokens, cap) or None
+        config.no_repeat_ngram_size = settings.no_repeat_ngram_size
+        config.length_penalty = settings.length_penalty
+        config.do_sample = False
+        with torch.inference_mode():
+            output = self.network.generate(**encoded, generation_config=config)
+        return [text.strip() for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)]

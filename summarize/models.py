@@ -1,0 +1,168 @@
+"""Which model a name means, and where its files are: the catalogue in ``models/``, local directories,
+and the standard Hugging Face cache. Nothing heavy is imported here: resolving runs before any model
+loads, so a missing model is reported within seconds."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE_PATH = REPO_ROOT / "models" / "catalogue.toml"
+# Files the project builds or converts (tiny models, converted engines); git-ignored.
+LOCAL_MODELS_DIR = REPO_ROOT / "models" / "local"
+
+# Framework weights we never load: skipping them keeps downloads to what transformers reads.
+_IGNORED_DOWNLOADS = ["*.h5", "*.msgpack", "*.ot", "tf_model*", "flax_model*", "rust_model*", "*.onnx", "onnx/*"]
+_HF_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+
+
+class ModelNotFoundError(RuntimeError):
+    """The model is neither a local directory, nor in the Hugging Face cache, nor downloadable."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A catalogue entry."""
+
+    name: str
+    task: str
+    hf_id: str
+    licence: str = ""
+    size: str = ""
+    notes: str = ""
+    default: bool = False
+    src_lang: str | None = None
+    tgt_lang: str | None = None
+    generation: dict[str, Any] = field(default_factory=dict)
+
+
+def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Preset]:
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    return {name: Preset(name=name, **entry) for name, entry in raw.items()}
+
+
+def default_model(task: str, catalogue: dict[str, Preset] | None = None) -> str:
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    return next(p.name for p in catalogue.values() if p.task == task and p.default)
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model whose files are on this machine."""
+
+    spec: str  # what the user asked for
+    path: Path
+    hf_id: str | None = None
+    commit: str | None = None  # the Hugging Face commit when loaded from the hub cache
+    preset: Preset | None = None
+
+    @cached_property
+    def revision(self) -> str:
+        """The hub commit, or a fingerprint of a local directory's file contents, so the same
+        files give the same revision on any machine."""
+        return self.commit or "sha256:" + fingerprint_directory(self.path)
+
+    @property
+    def name(self) -> str:
+        return self.preset.name if self.preset else (self.hf_id or str(self.path))
+
+    def describe(self) -> dict[str, Any]:
+        return {"model": self.name, "hf_id": self.hf_id, "path": str(self.path), "revision": self.revision}
+
+
+def fingerprint_directory(path: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+        digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+        with open(file, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _looks_like_path(spec: str) -> bool:
+    return spec.startswith((".", "/", "~")) or os.sep in spec and not _HF_ID.match(spec)
+
+
+def hf_cache_dir() -> Path:
+    """The standard Hugging Face hub cache, read from the environment at call time (huggingface_hub
+    reads it once, at import)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface")
+    return Path(home).expanduser() / "hub"
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def how_to_provide(spec: str, hf_id: str | None, role: str) -> str:
+    name = spec if hf_id is None or spec == hf_id else f"{spec} ({hf_id})"
+    option = f"--{role}" if role in ("translator", "summarizer") else "--translator or --summarizer"
+    lines = [
+        f"model {name} is not available on this machine.",
+        "Provide it in one of these ways:",
+    ]
+    if hf_id:
+        lines.append(
+            f"  - on a connected machine run `python -m summarize models download {spec}`; it fills the "
+            "Hugging Face cache (~/.cache/huggingface/hub, or $HF_HOME/hub): copy that folder here"
+        )
+    lines.append(f"  - pass a local model directory (saved with save_pretrained): {option} /path/to/model")
+    lines.append("  - for offline tests, build tiny stand-ins: `python -m summarize models tiny DIR`")
+    return "\n".join(lines)
+
+
+def resolve_model(spec: str, *, role: str = "model", download: bool = True,
+                  catalogue: dict[str, Preset] | None = None) -> ResolvedModel:
+    """Find ``spec`` (a catalogue name, a Hugging Face id, or a directory) on this machine, downloading
+    it into the Hugging Face cache when allowed and possible. Raises ModelNotFoundError with the
+    ways to provide the model."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    local = Path(spec).expanduser()
+    if local.is_dir():
+        if not (local / "config.json").is_file():
+            raise ModelNotFoundError(f"{local} is a directory but holds no config.json: it is not a saved model")
+        return ResolvedModel(spec=spec, path=local.resolve())
+    preset = catalogue.get(spec)
+    hf_id = preset.hf_id if preset else spec
+    if preset is None and (_looks_like_path(spec) or not _HF_ID.match(spec)):
+        known = ", ".join(catalogue)
+        raise ModelNotFoundError(
+            f"{spec!r} is neither a model directory, a catalogue name ({known}), nor a Hugging Face id"
+        )
+
+    from huggingface_hub import snapshot_download  # light, but only needed here
+
+    hub = {"cache_dir": hf_cache_dir(), "endpoint": os.environ.get("HF_ENDPOINT") or None}
+    try:
+        path = Path(snapshot_download(hf_id, local_files_only=True, **hub))
+    except Exception:
+        if not download or _offline():
+            reason = "HF_HUB_OFFLINE is set" if _offline() else "downloads are off"
+            raise ModelNotFoundError(how_to_provide(spec, hf_id, role) + f"\n({reason}; not in the cache)") from None
+        try:
+            path = Path(snapshot_download(hf_id, ignore_patterns=_IGNORED_DOWNLOADS, **hub))
+        except Exception as exc:  # hub unreachable, unknown repo, auth: all mean the same to the user
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelNotFoundError(
+                how_to_provide(spec, hf_id, role) + f"\n(download failed: {first_line})"
+            ) from None
+    return ResolvedModel(spec=spec, path=path, hf_id=hf_id, commit=path.name, preset=preset)
+
+
+def is_available_locally(spec: str, catalogue: dict[str, Preset] | None = None) -> bool:
+    try:
+        resolve_model(spec, download=False, catalogue=catalogue)
+    except ModelNotFoundError:
+        return False
+    return True

@@ -1,0 +1,133 @@
+"""The whole run: ingest → clean → segment → translate → summarise → digest. Stages hand each other
+plain dataclasses; this module only orders them, times them and records what ran."""
+from __future__ import annotations
+
+import platform
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from summarize import __version__
+from summarize.clean import clean_article
+from summarize.ingest import InputProblem
+from summarize.models import ResolvedModel, resolve_model
+from summarize.records import Article, Digest, DigestArticle
+from summarize.segment import segment_article
+from summarize.settings import Settings
+from summarize.summarise import Summarizer, summary_generation
+from summarize.translate import Translator
+
+
+class Pipeline:
+    """Arabic articles in, English digest out.
+
+    Both models are resolved when the pipeline is made, so a missing summariser is reported before
+    any time is spent translating; they are loaded on first use."""
+
+    def __init__(self, settings: Settings | None = None, *, translator: Translator | None = None,
+                 summarizer: Summarizer | None = None, progress: bool = False) -> None:
+        self.settings = settings or Settings.from_env()
+        self.progress = progress and not self.settings.quiet
+        self._translator = translator
+        self._summarizer = summarizer
+        self._translator_model: ResolvedModel | None = None
+        self._summarizer_model: ResolvedModel | None = None
+        if translator is None:
+            self._translator_model = resolve_model(self.settings.translator, role="translator")
+        if summarizer is None:
+            self._summarizer_model = resolve_model(self.settings.summarizer, role="summarizer")
+
+    @property
+    def translator(self) -> Translator:
+        if self._translator is None:
+            self._translator = Translator.from_settings(self.settings, self._translator_model)
+        return self._translator
+
+    @property
+    def summarizer(self) -> Summarizer:
+        if self._summarizer is None:
+            self._summarizer = Summarizer.from_settings(self.settings, self._summarizer_model)
+        return self._summarizer
+
+    def run(self, articles: Iterable[Article], *, problems: list[InputProblem] | None = None) -> Digest:
+        started = datetime.now(timezone.utc)
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = round(now - clock, 3)
+            clock = now
+
+        articles = list(articles)
+        lap("ingest")
+        cleaned = [clean_article(article) for article in articles]
+        lap("clean")
+        translator = self.translator
+        lap("load_translator")
+        segmented = [segment_article(a, translator.max_segment_tokens, translator.count_tokens) for a in cleaned]
+        lap("segment")
+        segment_count = sum(len(s.title_segments) + len(s.segments) for s in segmented)
+        with _bar(segment_count, "translating", "segment", self.progress) as bar:
+            translated = translator.translate_articles(segmented, on_batch=bar.update)
+        lap("translate")
+        summarizer = self.summarizer
+        lap("load_summarizer")
+        with _bar(len(translated), "summarising", "article", self.progress) as bar:
+            summaries = summarizer.summarize_many([t.text_en for t in translated], on_batch=bar.update)
+        lap("summarise")
+
+        digest_articles = [
+            DigestArticle(id=a.id, source=a.source, url=a.url, date=a.date, title_ar=a.title,
+                          title_en=t.title_en, summary_en=s.text, translation_en=t.text_en)
+            for a, t, s in zip(cleaned, translated, summaries)
+        ]
+        timings["total"] = round(sum(timings.values()), 3)
+        run = {
+            "summarize_version": __version__,
+            "started_at": started.isoformat(timespec="seconds"),
+            "date": _digest_date(articles),
+            "translator": {**translator.engine.describe(), "generation": translator.generation.as_dict(),
+                           "token_budget": translator.token_budget, "max_segment_tokens": translator.max_segment_tokens},
+            "summarizer": {**summarizer.engine.describe(), "generation": summarizer.generation.as_dict(),
+                           "map_generation": summarizer.map_generation.as_dict(), "window": summarizer.window,
+                           "token_budget": summarizer.token_budget},
+            "counts": {
+                "articles": len(digest_articles),
+                "segments": segment_count,
+                "paragraphs": sum(len(s.paragraphs) for s in segmented),
+                "summary_chunks": sum(s.chunks for s in summaries),
+                "chunked_articles": sum(1 for s in summaries if s.chunks > 1),
+                "problems": len(problems or []),
+            },
+            "timings_s": timings,
+            "environment": _environment(),
+        }
+        return Digest(articles=digest_articles, run=run,
+                      errors=[{"input": p.input, "reason": p.reason} for p in problems or []])
+
+
+def _digest_date(articles: list[Article]) -> str:
+    """The day a digest covers: the most common article date, else today."""
+    dates = Counter(a.date[:10] for a in articles if a.date)
+    return dates.most_common(1)[0][0] if dates else datetime.now().date().isoformat()
+
+
+def _environment() -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    packages = {}
+    for package in ("torch", "transformers", "tokenizers", "sentencepiece", "ctranslate2"):
+        try:
+            packages[package] = version(package)
+        except PackageNotFoundError:
+            continue
+    return {"python": platform.python_version(), "machine": platform.machine(), **packages}
+
+
+def _bar(total: int, description: str, unit: str, enabled: bool):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=description, unit=unit, disable=not enabled, leave=False)

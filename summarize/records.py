@@ -1,0 +1,52 @@
+"""Plain data passed between the stages: ingest → clean → segment → translate → summarise → render."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Article:
+    """One input article, as read from disk. ``text`` is the Arabic body, without the title."""
+
+    id: str
+    title: str
+    text: str
+    source: str | None = None
+    url: str | None = None
+    date: str | None = None
+    origin: str = ""  # where it was read from (path, or path:line for JSONL)
+
+
+@dataclass
+class SegmentedArticle:
+    """A cleaned article cut into translation units: paragraphs of sentences."""
+
+    article: Article
+    title_segments: list[str]
+    paragraphs: list[list[str]]
+
+    @property
+    def segments(self) -> list[str]:
+        return [s for p in self.paragraphs for s in p]
+
+
+@dataclass
+class DigestArticle:
+    """One article of the digest, in the shape ``digest.json`` documents."""
+
+    id: str
+    source: str | None
+    url: str | None
+    date: str | None
+    title_ar: str
+    title_en: str
+    summary_en: str
+    translation_en: str
+
+
+@dataclass
+class Digest:
+    articles: list[DigestArticle]
+    run: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)  # inputs skipped: {"input", "reason"}

@@ -1,0 +1,83 @@
+"""Writing the digest: ``digest.json`` (the documented schema) and ``digest.md`` (for reading).
+Files are written to a temporary name and renamed into place, so a reader never sees half a digest."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from summarize.records import Digest
+
+SCHEMA_VERSION = 1
+
+
+def to_json(digest: Digest) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "date": digest.run.get("date"),
+        "articles": [asdict(article) for article in digest.articles],
+        "errors": list(digest.errors),
+        "run": digest.run,
+    }
+
+
+def to_markdown(digest: Digest) -> str:
+    run = digest.run
+    sources = sorted({a.source for a in digest.articles if a.source})
+    lines = [f"# Arabic news digest — {run.get('date', '')}", ""]
+    lines.append(
+        f"{len(digest.articles)} articles"
+        + (f" from {len(sources)} sources ({', '.join(sources)})" if sources else "")
+        + f". Translated by {run.get('translator', {}).get('model', '?')},"
+        f" summarised by {run.get('summarizer', {}).get('model', '?')}."
+    )
+    lines += ["", "## Summaries", ""]
+    for number, article in enumerate(digest.articles, start=1):
+        lines += [f"### {number}. {_one_line(article.title_en) or article.id}", "", _byline(article), "",
+                  article.summary_en or "_(no summary)_", ""]
+    lines += ["## Full translations", ""]
+    for number, article in enumerate(digest.articles, start=1):
+        lines += [f"### {number}. {_one_line(article.title_en) or article.id}", "",
+                  f"Arabic title: {_one_line(article.title_ar)}", "", article.translation_en or "_(empty)_", ""]
+    if digest.errors:
+        lines += ["## Skipped inputs", ""] + [f"- `{e['input']}`: {e['reason']}" for e in digest.errors] + [""]
+    return "\n".join(lines)
+
+
+def write_digest(digest: Digest, out_dir: str | Path) -> list[Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        atomic_write(out / "digest.json", json.dumps(to_json(digest), ensure_ascii=False, indent=2) + "\n"),
+        atomic_write(out / "digest.md", to_markdown(digest)),
+    ]
+    return written
+
+
+def atomic_write(path: Path, text: str) -> Path:
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _byline(article) -> str:
+    parts = [p for p in (article.source, article.date) if p]
+    if article.url:
+        parts.append(f"[original]({article.url})")
+    parts.append(f"`{article.id}`")
+    return "*" + " · ".join(parts[:-1]) + "* · " + parts[-1] if len(parts) > 1 else parts[0]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,91 @@
+"""One settings object for a run. Every field can be overridden by a ``SUMMARIZE_<FIELD>`` environment
+variable (``SUMMARIZE_BEAMS=2``); command-line options override both."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
+
+ENV_PREFIX = "SUMMARIZE_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # models: a catalogue name, a Hugging Face id, or a local directory
+    translator: str = "opus-mt-ar-en"
+    summarizer: str = "distilbart-cnn-12-6"
+    engine: str = "torch"
+    device: str = "auto"  # auto | cpu | cuda
+    # translation
+    beams: int = 4
+    max_length_factor: float = 1.5  # output cap per batch = ceil(factor × longest source) + offset
+    max_length_offset: int = 10
+    token_budget: int = 6000  # padded source tokens per batch (batch size × longest member)
+    max_segment_tokens: int = 256  # longer sentences are split again; never above the model's limit
+    # summarisation; None takes the catalogue preset's value, then the model's own generation config
+    summary_beams: int | None = None
+    summary_min_tokens: int | None = None
+    summary_max_tokens: int | None = None
+    no_repeat_ngram_size: int | None = None
+    length_penalty: float | None = None
+    summary_token_budget: int = 8000
+    # interface
+    quiet: bool = False
+    verbose: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _coerce(f, raw, source=ENV_PREFIX + f.name.upper())
+        return cls(**values).validated()
+
+    def replace(self, **overrides: Any) -> "Settings":
+        """A copy with the given fields changed; ``None`` values are ignored so unset CLI options keep
+        the environment's or default value."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None}).validated()
+
+    def validated(self) -> "Settings":
+        if self.device not in ("auto", "cpu", "cuda"):
+            raise SettingsError(f"device must be auto, cpu or cuda, not {self.device!r}")
+        for name in ("beams", "token_budget", "max_segment_tokens", "summary_token_budget"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if self.max_length_factor <= 0:
+            raise SettingsError(f"max_length_factor must be positive, not {self.max_length_factor}")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _coerce(f: dataclasses.Field, raw: str, source: str) -> Any:
+    kind = str(f.type).replace(" | None", "")
+    if raw == "" and "None" in str(f.type):
+        return None
+    try:
+        if kind == "bool":
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise SettingsError(f"{source}={raw!r} is not a valid {kind}") from None
+    return raw

@@ -1,0 +1,132 @@
+"""The command line, run the way users run it: ``python -m summarize`` in a subprocess."""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, timeout: int = 300):
+    return subprocess.run([sys.executable, "-m", "summarize", *args], cwd=ROOT, input=stdin, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
+
+
+@pytest.fixture
+def tiny_args(tiny_models):
+    return ["--translator", str(tiny_models["translator"]), "--summarizer", str(tiny_models["summarizer"])]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["digest", "--help"], ["models", "list", "--help"]])
+def test_help_is_fast_and_imports_no_torch(argv):
+    code = ("import sys, summarize.cli as cli\n"
+            f"try:\n    cli.main({argv!r})\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', [m for m in ('torch', 'transformers', 'huggingface_hub') if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "usage:" in result.stdout
+    assert "HEAVY []" in result.stdout
+
+
+def test_missing_model_is_one_clear_message_fast_and_no_traceback(tmp_path):
+    started = time.perf_counter()
+    # An empty cache and a hub that refuses connections: what a machine without hub access sees.
+    result = run_cli("digest", str(SEEDS), "--out", str(tmp_path / "out"),
+                     env={"HF_HUB_OFFLINE": "0", "HF_HOME": str(tmp_path / "hf"), "HF_ENDPOINT": "http://127.0.0.1:9"})
+    elapsed = time.perf_counter() - started
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: model opus-mt-ar-en (Helsinki-NLP/opus-mt-ar-en) is not available")
+    assert "Traceback" not in result.stderr and "models download opus-mt-ar-en" in result.stderr
+    assert elapsed < 30
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_summarizer_is_reported_before_any_translation(tmp_path, tiny_models):
+    result = run_cli("digest", str(SEEDS), "--out", str(tmp_path / "out"), "--translator",
+                     str(tiny_models["translator"]), "--summarizer", str(tmp_path / "no" / "such" / "model"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "no/such/model" in result.stderr
+
+
+def test_digest_of_the_seeds_end_to_end(tmp_path, tiny_args):
+    out = tmp_path / "digest"
+    result = run_cli("digest", str(SEEDS), "--out", str(out), "--beams", "2", *tiny_args)
+    assert result.returncode == 0, result.stderr
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert len(data["articles"]) == 5
+    for article in data["articles"]:
+        assert article["translation_en"].strip() and article["summary_en"].strip() and article["title_en"].strip()
+    assert data["run"]["translator"]["generation"]["num_beams"] == 2
+    assert data["run"]["counts"]["articles"] == 5
+    assert data["run"]["translator"]["revision"].startswith("sha256:")
+    assert_matches_documented_schema(data)
+    markdown = (out / "digest.md").read_text(encoding="utf-8")
+    assert markdown.count("### ") == 10
+    assert "wrote" in result.stderr
+
+
+def documented_fields() -> set[str]:
+    """The field paths listed in the README's digest.json table, e.g. ``articles[].summary_en``."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### digest.json", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([^`]+)` \|", section, flags=re.M))
+
+
+def assert_matches_documented_schema(data: dict) -> None:
+    documented = documented_fields()
+    produced = set(data) | {f"articles[].{k}" for k in data["articles"][0]} | {f"run.{k}" for k in data["run"]}
+    assert produced - documented == set(), "fields missing from the README"
+    assert documented - produced == set(), "README documents fields the digest lacks"
+
+
+def test_translate_keeps_one_output_line_per_input_line(tiny_args):
+    lines = ["أعلن الرئيس الأمريكي انسحاب بلاده. وقال إن الاتفاق سيئ!", "", "هل ستبقى إيران في الاتفاق؟", "   "]
+    result = run_cli("translate", "--beams", "1", "--translator", tiny_args[1], stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    output = result.stdout.split("\n")
+    assert output[-1] == "" and len(output) - 1 == len(lines)
+    assert output[0].strip() and output[2].strip() and output[1] == "" and output[3] == ""
+
+
+def test_summarize_reads_a_file(tmp_path, tiny_args):
+    text = tmp_path / "english.txt"
+    text.write_text("The minister said the talks would resume next week. Markets rose on the news.\n", encoding="utf-8")
+    result = run_cli("summarize", str(text), "--summarizer", tiny_args[3], "--summary-max-tokens", "12")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+
+
+def test_segment_prints_cleaned_sentences():
+    seed = sorted(SEEDS.glob("CN-*.txt"))[0]
+    result = run_cli("segment", str(seed))
+    assert result.returncode == 0, result.stderr
+    sentences = result.stdout.strip().splitlines()
+    assert len(sentences) >= 6
+    body_words = " ".join(seed.read_text(encoding="utf-8").split())
+    for sentence in sentences:
+        assert sentence in body_words
+
+
+def test_models_list_marks_what_is_here(tmp_path):
+    result = run_cli("models", "list", env={"HF_HOME": str(tmp_path / "hf")})
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line and not line.startswith(("NAME", "*", " "))}
+    assert {"opus-mt-ar-en", "distilbart-cnn-12-6", "bart-large-cnn"} <= set(rows)
+    assert " - " in rows["opus-mt-ar-en"]
+
+
+def test_models_tiny_builds_loadable_models(tmp_path):
+    result = run_cli("models", "tiny", str(tmp_path / "tiny"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "tiny" / "translator" / "config.json").is_file()
+    assert (tmp_path / "tiny" / "summarizer" / "config.json").is_file()
+
+
+def test_bad_option_value_is_a_usage_error(tmp_path):
+    result = run_cli("digest", str(SEEDS), "--out", str(tmp_path), "--beams", "0")
+    assert result.returncode == 2 and result.stderr.startswith("error: beams must be at least 1")

@@ -1,0 +1,73 @@
+import time
+
+import pytest
+
+from summarize.models import (ModelNotFoundError, default_model, fingerprint_directory, is_available_locally,
+                              load_catalogue, resolve_model)
+
+
+@pytest.fixture
+def no_hub(monkeypatch, tmp_path):
+    """An empty Hugging Face cache and a hub that refuses connections at once (nothing listens on
+    port 9 of loopback), so these tests behave the same on connected machines."""
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+
+
+def test_catalogue_has_the_documented_presets_and_defaults():
+    catalogue = load_catalogue()
+    for name in ("opus-mt-ar-en", "opus-mt-tc-big-ar-en", "nllb-200-distilled-600M",
+                 "distilbart-cnn-12-6", "distilbart-cnn-6-6", "bart-large-cnn"):
+        assert catalogue[name].hf_id and catalogue[name].licence
+    assert default_model("translation", catalogue) == "opus-mt-ar-en"
+    assert default_model("summarization", catalogue) == "distilbart-cnn-12-6"
+    assert catalogue["nllb-200-distilled-600M"].src_lang == "arb_Arab"
+
+
+def test_missing_hub_model_fails_fast_with_the_ways_to_provide_it(no_hub):
+    started = time.perf_counter()
+    with pytest.raises(ModelNotFoundError) as caught:
+        resolve_model("opus-mt-ar-en", role="translator")
+    assert time.perf_counter() - started < 15
+    message = str(caught.value)
+    assert "Helsinki-NLP/opus-mt-ar-en" in message
+    assert "models download opus-mt-ar-en" in message and "--translator /path/to/model" in message
+
+
+def test_offline_mode_does_not_try_the_network(no_hub, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelNotFoundError, match="HF_HUB_OFFLINE"):
+        resolve_model("someone/some-model")
+    assert not is_available_locally("opus-mt-ar-en")
+
+
+def test_local_directory_needs_a_config(tmp_path):
+    with pytest.raises(ModelNotFoundError, match="config.json"):
+        resolve_model(str(tmp_path))
+    with pytest.raises(ModelNotFoundError, match="neither a model directory"):
+        resolve_model(str(tmp_path / "missing" / "model"))
+
+
+def test_local_directory_revision_is_a_content_fingerprint(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "weights.bin").write_bytes(b"\x00" * 10)
+    first = resolve_model(str(tmp_path))
+    assert first.path == tmp_path.resolve() and first.revision.startswith("sha256:")
+    assert resolve_model(str(tmp_path)).revision == first.revision
+    (tmp_path / "weights.bin").write_bytes(b"\x01" * 10)
+    assert fingerprint_directory(tmp_path) != first.revision.removeprefix("sha256:")
+
+
+def test_model_found_in_the_hugging_face_cache_without_network(no_hub, tmp_path, monkeypatch):
+    # The standard hub cache layout: models--org--name/{refs/main, snapshots/<commit>/...}
+    repo = tmp_path / "hf" / "hub" / "models--org--tiny"
+    snapshot = repo / "snapshots" / ("a" * 40)
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_text("{}")
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("a" * 40)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    resolved = resolve_model("org/tiny")
+    assert resolved.path == snapshot and resolved.revision == "a" * 40 and resolved.hf_id == "org/tiny"

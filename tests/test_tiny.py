@@ -1,0 +1,192 @@
+"""The tiny stand-in models: complete, loadable offline through the Auto classes, generating,
+deterministic, fast to build, and covering the Arabic seeds."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from summarize.tiny import SEEDS_DIR, build_translator, staged_directory
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Run in a fresh interpreter so nothing cached in this process (tokenizers, hub state) can help.
+LOAD_AND_GENERATE = r"""
+import json, sys
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+texts = {
+    "translator": ["أعلن الرئيس الأمريكي انسحاب الولايات المتحدة من الاتفاق النووي مع إيران.",
+                   "قال", "وأكدت أن الاتحاد الأوروبي لن يسمح لأحد أن يقوم بتفكيك الاتفاق."],
+    "summarizer": ["The ministers met on Tuesday.", "Oil prices rose sharply after the announcement.",
+                   "The talks ended without a joint statement."],
+}
+report = {}
+for role, path in json.loads(sys.argv[1]).items():
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSeq2SeqLM.from_pretrained(path)
+    single = tok(texts[role][0])["input_ids"]
+    batch = tok(texts[role], return_tensors="pt", padding=True)
+    out = model.generate(**batch, num_beams=2, max_new_tokens=12)
+    decoded = tok.batch_decode(out, skip_special_tokens=True)
+    report[role] = {
+        "tokenizer": type(tok).__name__, "model": type(model).__name__,
+        "first_id": single[0], "last_id": single[-1],
+        "eos": tok.eos_token_id, "bos": tok.bos_token_id, "pad": tok.pad_token_id,
+        "model_max_length": tok.model_max_length, "decoded": decoded, "out_len": out.shape[1],
+    }
+print(json.dumps(report))
+"""
+
+
+def _offline_env() -> dict[str, str]:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _file_hashes(directory: Path) -> dict[str, str]:
+    return {
+        p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _config(path: Path, name: str = "config.json") -> dict:
+    return json.loads((path / name).read_text(encoding="utf-8"))
+
+
+def test_module_imports_without_heavy_libraries():
+    code = "import sys, summarize.tiny; print(sorted({'torch', 'transformers', 'sentencepiece', 'tokenizers'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_offline_env(), check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_directories_are_complete(tiny_models):
+    assert set(tiny_models) == {"translator", "summarizer"}
+    for path in tiny_models.values():
+        assert (path / "config.json").is_file()
+        assert (path / "model.safetensors").stat().st_size > 0
+        assert (path / "generation_config.json").is_file()
+        assert (path / "tokenizer_config.json").is_file()
+    for name in ("source.spm", "target.spm", "vocab.json"):
+        assert (tiny_models["translator"] / name).is_file()
+    assert (tiny_models["summarizer"] / "tokenizer.json").is_file()
+    # No staging or retired directories left beside the published ones.
+    assert sorted(p.name for p in tiny_models["translator"].parent.iterdir()) == ["summarizer", "translator"]
+
+
+def test_translator_config_mirrors_opus_mt(tiny_models):
+    path = tiny_models["translator"]
+    config, vocab = _config(path), _config(path, "vocab.json")
+    pad = vocab["<pad>"]
+    assert config["model_type"] == "marian"
+    assert (vocab["</s>"], vocab["<unk>"], pad) == (0, 1, len(vocab) - 1)
+    assert config["vocab_size"] == len(vocab)
+    assert config["pad_token_id"] == config["decoder_start_token_id"] == pad
+    assert config["eos_token_id"] == 0
+    assert config["max_position_embeddings"] == 64
+    generation = _config(path, "generation_config.json")
+    assert generation["decoder_start_token_id"] == pad and generation["eos_token_id"] == 0
+    assert generation["bad_words_ids"] == [[pad]]
+    assert "max_length" not in generation
+
+
+def test_summarizer_config_mirrors_bart_large_cnn(tiny_models):
+    path = tiny_models["summarizer"]
+    config = _config(path)
+    assert config["model_type"] == "bart"
+    assert (config["bos_token_id"], config["pad_token_id"], config["eos_token_id"]) == (0, 1, 2)
+    assert config["decoder_start_token_id"] == 2
+    assert config["max_position_embeddings"] == 256
+    generation = _config(path, "generation_config.json")
+    assert generation["forced_bos_token_id"] == 0 and generation["decoder_start_token_id"] == 2
+    assert "max_length" not in generation
+
+
+def test_load_and_generate_offline_in_fresh_process(tiny_models):
+    paths = json.dumps({role: str(path) for role, path in tiny_models.items()})
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_AND_GENERATE, paths],
+        capture_output=True, text=True, env=_offline_env(), timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+
+    translator, summarizer = report["translator"], report["summarizer"]
+    assert (translator["tokenizer"], translator["model"]) == ("MarianTokenizer", "MarianMTModel")
+    assert summarizer["model"] == "BartForConditionalGeneration"
+    assert summarizer["tokenizer"] in ("BartTokenizer", "BartTokenizerFast", "RobertaTokenizer", "RobertaTokenizerFast")
+    assert translator["last_id"] == translator["eos"] == 0
+    assert (summarizer["first_id"], summarizer["last_id"]) == (0, 2)  # <s> … </s>
+    assert (translator["model_max_length"], summarizer["model_max_length"]) == (64, 256)
+    for entry in report.values():
+        assert len(entry["decoded"]) == 3
+        assert all(isinstance(text, str) for text in entry["decoded"])
+        assert entry["out_len"] <= 13  # decoder start + at most max_new_tokens
+
+
+@pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
+def test_arabic_seeds_tokenize_with_few_unknowns(tiny_models):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_models["translator"])
+    ids = []
+    for seed in sorted(SEEDS_DIR.glob("*.txt")):
+        for line in filter(None, map(str.strip, seed.read_text(encoding="utf-8").splitlines())):
+            encoded = tokenizer(line)["input_ids"]
+            assert encoded[-1] == tokenizer.eos_token_id
+            ids.extend(encoded[:-1])
+    assert len(ids) > 1000
+    assert sum(i == tokenizer.unk_token_id for i in ids) / len(ids) < 0.05
+
+
+def test_rebuild_is_fast_deterministic_and_replaces_old_files(tiny_models, tmp_path):
+    out = tmp_path / "again"
+    stale = out / "translator" / "stale.bin"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"left over from an older build")
+
+    # A fresh interpreter, so the timing includes importing torch and transformers.
+    code = "import sys; from summarize.tiny import build_tiny_models; build_tiny_models(sys.argv[1], seed=0)"
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", code, str(out)], check=True, env=_offline_env(), timeout=120)
+    assert time.monotonic() - started < 60
+
+    assert not stale.exists()
+    for role, path in tiny_models.items():
+        # Every file, weights included, is byte-identical: the directory fingerprint is stable.
+        assert _file_hashes(out / role) == _file_hashes(path)
+
+
+def test_seed_changes_weights_only(tiny_models, tmp_path):
+    build_translator(tmp_path, seed=1)
+    reference = _file_hashes(tiny_models["translator"])
+    other = _file_hashes(tmp_path)
+    assert other["model.safetensors"] != reference["model.safetensors"]
+    assert other["vocab.json"] == reference["vocab.json"]
+
+
+def test_staged_directory_publishes_only_complete_builds(tmp_path):
+    target = tmp_path / "model"
+    with staged_directory(target) as staging:
+        (staging / "config.json").write_text("{}")
+    assert sorted(p.name for p in target.iterdir()) == ["config.json"]
+
+    with pytest.raises(RuntimeError):
+        with staged_directory(target) as staging:
+            (staging / "half.bin").write_bytes(b"...")
+            raise RuntimeError("interrupted")
+    assert sorted(p.name for p in target.iterdir()) == ["config.json"]
+
+    with staged_directory(target) as staging:
+        (staging / "weights.bin").write_bytes(b"new")
+    assert sorted(p.name for p in target.iterdir()) == ["weights.bin"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
