@@ -3,9 +3,25 @@ rather than a fixed count, run, and put the outputs back in input order."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from summarize.engines.base import Engine, GenerationSettings
+
+if TYPE_CHECKING:
+    from summarize.cache import Cache
+
+
+@dataclass
+class StageStats:
+    """What one stage asked for and where the answers came from."""
+
+    segments: int = 0  # texts asked for, duplicates included
+    cache_hits: int = 0  # distinct texts answered by the cache
+    generated: int = 0  # distinct texts the engine generated
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
 
 
 def plan_batches(lengths: Sequence[int], token_budget: int) -> list[list[int]]:
@@ -40,17 +56,38 @@ def generate_batched(
     *,
     token_budget: int,
     on_batch: Callable[[int], None] | None = None,
+    cache: "Cache | None" = None,
+    kind: str = "translation",
+    stats: StageStats | None = None,
 ) -> list[str]:
-    """Generate one output per text, in input order. Identical texts are generated once.
-    ``on_batch(n)`` is told after each batch how many texts it finished (for progress bars)."""
+    """Generate one output per text, in input order. Identical texts are generated once; texts the
+    cache knows are not generated at all, and each finished batch is written to the cache before the
+    next starts, so an interrupted run resumes where it stopped. ``on_batch(n)`` is told after each
+    batch (and once for cache hits) how many texts it finished."""
     occurrences = Counter(texts)
-    unique = list(occurrences)
-    lengths = engine.token_lengths(unique)
     outputs: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    if cache is not None and cache.enabled:
+        from summarize.cache import cache_key
+
+        identity, generation = engine.identity(), settings.as_dict()
+        keys = {text: cache_key(identity, generation, text) for text in occurrences}
+        found = cache.get_many(kind, keys.values())
+        outputs = {text: found[key] for text, key in keys.items() if key in found}
+        if outputs and on_batch is not None:
+            on_batch(sum(occurrences[t] for t in outputs))
+    missing = [text for text in occurrences if text not in outputs]
+    if stats is not None:
+        stats.segments += len(texts)
+        stats.cache_hits += len(outputs)
+        stats.generated += len(missing)
+    lengths = engine.token_lengths(missing)
     for batch in plan_batches(lengths, token_budget):
-        batch_texts = [unique[i] for i in batch]
-        for text, output in zip(batch_texts, engine.generate(batch_texts, settings), strict=True):
-            outputs[text] = output
+        batch_texts = [missing[i] for i in batch]
+        batch_outputs = engine.generate(batch_texts, settings)
+        outputs.update(zip(batch_texts, batch_outputs, strict=True))
+        if keys:
+            cache.put_many(kind, {keys[t]: o for t, o in zip(batch_texts, batch_outputs)})
         if on_batch is not None:
             on_batch(sum(occurrences[t] for t in batch_texts))
     return [outputs[text] for text in texts]

@@ -27,6 +27,9 @@ def _model_options(parser: argparse.ArgumentParser, translator: bool = True, sum
         group.add_argument("--summarizer", help="catalogue name, Hugging Face id or local directory (default: distilbart-cnn-12-6)")
     group.add_argument("--engine", choices=["torch"], help="generation backend (default: torch)")
     group.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default: auto: CUDA if present)")
+    cache = parser.add_argument_group("cache")
+    cache.add_argument("--cache", metavar="PATH", help="cache file (default: ~/.cache/summarize/cache.sqlite3)")
+    cache.add_argument("--no-cache", action="store_true", default=None, help="neither read nor write the cache")
 
 
 def _translation_options(parser: argparse.ArgumentParser) -> None:
@@ -101,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("names", nargs="+", metavar="NAME", help="catalogue name or Hugging Face id")
     tiny = model_commands.add_parser("tiny", parents=[common], help="build tiny random models for offline tests")
     tiny.add_argument("dir", type=Path, help="writes DIR/translator and DIR/summarizer")
+
+    cache = commands.add_parser("cache", help="the translation and summary cache")
+    cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION")
+    cache_commands.required = True
+    for action, text in (("stats", "entries per kind and size on disk"), ("clear", "delete every entry")):
+        sub = cache_commands.add_parser(action, parents=[common], help=text)
+        sub.add_argument("--cache", metavar="PATH", help="cache file (default: ~/.cache/summarize/cache.sqlite3)")
     return parser
 
 
@@ -109,7 +119,7 @@ def _settings(args: argparse.Namespace):
 
     names = ("translator", "summarizer", "engine", "device", "beams", "max_length_factor", "token_budget",
              "max_segment_tokens", "summary_min_tokens", "summary_max_tokens", "summary_beams",
-             "no_repeat_ngram_size", "length_penalty", "quiet", "verbose")
+             "no_repeat_ngram_size", "length_penalty", "cache", "no_cache", "quiet", "verbose")
     return Settings.from_env().replace(**{n: getattr(args, n) for n in names if hasattr(args, n)})
 
 
@@ -145,10 +155,13 @@ def run_digest(args: argparse.Namespace) -> int:
     digest = pipeline.run(articles, problems=problems)
     written = write_digest(digest, args.out)
     if not settings.quiet:
-        counts = digest.run["counts"]
+        counts, stats = digest.run["counts"], digest.run["stats"]
         print(f"wrote {', '.join(str(p) for p in written)}: {counts['articles']} articles, "
               f"{counts['segments']} segments, {counts['summary_chunks']} summary chunks "
               f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        for stage, numbers in stats.items():
+            print(f"{stage}: {numbers['segments']} asked, {numbers['cache_hits']} from cache, "
+                  f"{numbers['generated']} generated", file=sys.stderr)
     return 0
 
 
@@ -225,7 +238,23 @@ def run_models(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"digest": run_digest, "translate": run_translate, "summarize": run_summarize,
+def run_cache(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    cache = settings.replace(no_cache=False).open_cache()
+    if not cache.enabled:
+        raise UserError(f"cache {cache.path} cannot be opened")
+    if args.cache_command == "clear":
+        print(f"removed {cache.clear()} entries from {cache.path}")
+        return 0
+    stats = cache.stats()
+    print(f"cache: {stats['path']}")
+    for kind in ("translation", "summary"):
+        print(f"  {kind}: {stats['entries'].get(kind, 0)} entries")
+    print(f"  size on disk: {stats['bytes'] / 1e6:.2f} MB")
+    return 0
+
+
+COMMANDS = {"digest": run_digest, "cache": run_cache, "translate": run_translate, "summarize": run_summarize,
             "segment": run_segment, "models": run_models}
 
 

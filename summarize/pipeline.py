@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from summarize import __version__
+from summarize.batching import StageStats
 from summarize.clean import clean_article
 from summarize.ingest import InputProblem
 from summarize.models import ResolvedModel, resolve_model
@@ -31,6 +32,7 @@ class Pipeline:
         self.progress = progress and not self.settings.quiet
         self._translator = translator
         self._summarizer = summarizer
+        self.cache = self.settings.open_cache() if translator is None or summarizer is None else None
         self._translator_model: ResolvedModel | None = None
         self._summarizer_model: ResolvedModel | None = None
         if translator is None:
@@ -41,13 +43,13 @@ class Pipeline:
     @property
     def translator(self) -> Translator:
         if self._translator is None:
-            self._translator = Translator.from_settings(self.settings, self._translator_model)
+            self._translator = Translator.from_settings(self.settings, self._translator_model, cache=self.cache)
         return self._translator
 
     @property
     def summarizer(self) -> Summarizer:
         if self._summarizer is None:
-            self._summarizer = Summarizer.from_settings(self.settings, self._summarizer_model)
+            self._summarizer = Summarizer.from_settings(self.settings, self._summarizer_model, cache=self.cache)
         return self._summarizer
 
     def run(self, articles: Iterable[Article], *, problems: list[InputProblem] | None = None) -> Digest:
@@ -66,6 +68,7 @@ class Pipeline:
         cleaned = [clean_article(article) for article in articles]
         lap("clean")
         translator = self.translator
+        translator.stats = StageStats()  # per run, also when one pipeline runs several times
         lap("load_translator")
         segmented = [segment_article(a, translator.max_segment_tokens, translator.count_tokens) for a in cleaned]
         lap("segment")
@@ -74,6 +77,7 @@ class Pipeline:
             translated = translator.translate_articles(segmented, on_batch=bar.update)
         lap("translate")
         summarizer = self.summarizer
+        summarizer.stats = StageStats()
         lap("load_summarizer")
         with _bar(len(translated), "summarising", "article", self.progress) as bar:
             summaries = summarizer.summarize_many([t.text_en for t in translated], on_batch=bar.update)
@@ -102,6 +106,8 @@ class Pipeline:
                 "chunked_articles": sum(1 for s in summaries if s.chunks > 1),
                 "problems": len(problems or []),
             },
+            "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
+            "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
             "timings_s": timings,
             "environment": _environment(),
         }

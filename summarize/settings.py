@@ -34,6 +34,9 @@ class Settings:
     no_repeat_ngram_size: int | None = None
     length_penalty: float | None = None
     summary_token_budget: int = 8000
+    # cache: None is the default location (~/.cache/summarize/cache.sqlite3, honouring XDG_CACHE_HOME)
+    cache: str | None = None
+    no_cache: bool = False
     # interface
     quiet: bool = False
     verbose: bool = False
@@ -69,6 +72,14 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def open_cache(self):
+        """The run's cache, or None with --no-cache."""
+        if self.no_cache:
+            return None
+        from summarize.cache import Cache, default_cache_path
+
+        return Cache(self.cache or default_cache_path())
 
 
 def _coerce(f: dataclasses.Field, raw: str, source: str) -> Any:

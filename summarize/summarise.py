@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from summarize.batching import generate_batched
+from summarize.batching import StageStats, generate_batched
 from summarize.engines import load_engine
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
 from summarize.segment import split_english_sentences, split_long
 
 if TYPE_CHECKING:
+    from summarize.cache import Cache
     from summarize.settings import Settings
 
 # Used when neither the settings, the catalogue preset nor the checkpoint says otherwise.
@@ -67,8 +68,11 @@ class Summary:
 
 
 class Summarizer:
-    def __init__(self, engine: Engine, generation: GenerationSettings, *, token_budget: int = 8000) -> None:
+    def __init__(self, engine: Engine, generation: GenerationSettings, *, token_budget: int = 8000,
+                 cache: "Cache | None" = None) -> None:
         self.engine = engine
+        self.cache = cache
+        self.stats = StageStats()
         self.generation = generation
         self.token_budget = token_budget
         self.window = engine.max_input_tokens
@@ -81,10 +85,13 @@ class Summarizer:
         )
 
     @classmethod
-    def from_settings(cls, settings: "Settings", model: ResolvedModel | None = None) -> "Summarizer":
+    def from_settings(cls, settings: "Settings", model: ResolvedModel | None = None,
+                      cache: "Cache | None | bool" = True) -> "Summarizer":
+        """As Translator.from_settings."""
         model = model or resolve_model(settings.summarizer, role="summarizer")
+        cache = settings.open_cache() if cache is True else cache or None
         engine = load_engine(model, engine=settings.engine, device=settings.device)
-        return cls(engine, summary_generation(settings, model), token_budget=settings.summary_token_budget)
+        return cls(engine, summary_generation(settings, model), token_budget=settings.summary_token_budget, cache=cache)
 
     def summarize(self, text: str) -> Summary:
         return self.summarize_many([text])[0]
@@ -110,17 +117,18 @@ class Summarizer:
                     chunked[index] = self._chunks(text)
                 if level == 1:
                     chunk_counts[index] = len(chunked.get(index, [text]))
-            final_outputs = generate_batched(
-                self.engine, list(finals.values()), self.generation, token_budget=self.token_budget, on_batch=on_batch
-            )
+            final_outputs = self._generate(list(finals.values()), self.generation, on_batch)
             for index, output in zip(finals, final_outputs):
                 results[index] = Summary(text=output, chunks=chunk_counts[index], levels=level)
             all_chunks = [chunk for chunks in chunked.values() for chunk in chunks]
-            chunk_outputs = iter(
-                generate_batched(self.engine, all_chunks, self.map_generation, token_budget=self.token_budget)
-            )
+            chunk_outputs = iter(self._generate(all_chunks, self.map_generation, None))
             pending = {index: " ".join(next(chunk_outputs) for _ in chunks) for index, chunks in chunked.items()}
         return results  # type: ignore[return-value]
+
+    def _generate(self, texts: list[str], generation: GenerationSettings,
+                  on_batch: Callable[[int], None] | None) -> list[str]:
+        return generate_batched(self.engine, texts, generation, token_budget=self.token_budget, on_batch=on_batch,
+                                cache=self.cache, kind="summary", stats=self.stats)
 
     def _chunks(self, text: str) -> list[str]:
         """Pack whole sentences into chunks that fit the window; a sentence longer than the window on its

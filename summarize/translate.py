@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from summarize.batching import generate_batched
+from summarize.batching import StageStats, generate_batched
 from summarize.engines import load_engine
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
@@ -14,6 +14,7 @@ from summarize.records import SegmentedArticle
 from summarize.segment import segment_text
 
 if TYPE_CHECKING:
+    from summarize.cache import Cache
     from summarize.settings import Settings
 
 
@@ -40,8 +41,11 @@ class Translator:
         max_length_offset: int = 10,
         token_budget: int = 6000,
         max_segment_tokens: int = 256,
+        cache: "Cache | None" = None,
     ) -> None:
         self.engine = engine
+        self.cache = cache
+        self.stats = StageStats()
         self.token_budget = token_budget
         self.generation = GenerationSettings(
             num_beams=beams, max_length_factor=max_length_factor, max_length_offset=max_length_offset
@@ -50,9 +54,12 @@ class Translator:
         self.max_segment_tokens = min(max_segment_tokens, engine.max_input_tokens)
 
     @classmethod
-    def from_settings(cls, settings: "Settings", model: ResolvedModel | None = None) -> "Translator":
-        """Resolve (unless given) and load the settings' translator on the settings' engine and device."""
+    def from_settings(cls, settings: "Settings", model: ResolvedModel | None = None,
+                      cache: "Cache | None | bool" = True) -> "Translator":
+        """Resolve (unless given) and load the settings' translator on the settings' engine and device.
+        ``cache=True`` opens the settings' cache; pass a Cache to share one, or None for none."""
         model = model or resolve_model(settings.translator, role="translator")
+        cache = settings.open_cache() if cache is True else cache or None
         return cls(
             load_engine(model, engine=settings.engine, device=settings.device),
             beams=settings.beams,
@@ -60,13 +67,15 @@ class Translator:
             max_length_offset=settings.max_length_offset,
             token_budget=settings.token_budget,
             max_segment_tokens=settings.max_segment_tokens,
+            cache=cache,
         )
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.engine.token_lengths(texts)
 
     def translate_segments(self, segments: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[str]:
-        return generate_batched(self.engine, segments, self.generation, token_budget=self.token_budget, on_batch=on_batch)
+        return generate_batched(self.engine, segments, self.generation, token_budget=self.token_budget,
+                                on_batch=on_batch, cache=self.cache, kind="translation", stats=self.stats)
 
     def translate_articles(
         self, articles: Sequence[SegmentedArticle], *, on_batch: Callable[[int], None] | None = None

@@ -6,7 +6,7 @@ from summarize.batching import generate_batched, padded_tokens, plan_batches
 from summarize.engines.base import GenerationSettings
 from tests.fakes import EchoEngine
 
-SETTINGS = GenerationSettings(num_beams=1, max_new_tokens=8)
+SETTINGS = GenerationSettings(num_beams=1, max_length_factor=2.0)
 
 
 @given(st.lists(st.integers(min_value=1, max_value=300), max_size=200), st.integers(min_value=1, max_value=2000))

@@ -18,6 +18,12 @@ def run_cli(*args: str, stdin: str | None = None, env: dict | None = None, timeo
                           text=True, timeout=timeout, env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
 
 
+@pytest.fixture(autouse=True)
+def private_cache(monkeypatch, tmp_path):
+    """Each test gets an empty default cache, so no test sees another's results (or the user's)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
 @pytest.fixture
 def tiny_args(tiny_models):
     return ["--translator", str(tiny_models["translator"]), "--summarizer", str(tiny_models["summarizer"])]

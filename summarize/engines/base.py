@@ -61,5 +61,11 @@ class Engine(abc.ABC):
     def generate(self, texts: Sequence[str], settings: GenerationSettings) -> list[str]:
         """Generate one output per input for a single ready batch, in input order."""
 
+    def identity(self) -> dict[str, Any]:
+        """Everything about the loaded model that changes its output, for cache keys: the model's
+        revision (hub commit or file fingerprint) and the backend. Engines with numeric options that
+        change results (quantisation) add them."""
+        return {"engine": self.name, "revision": self.model.revision}
+
     def describe(self) -> dict[str, Any]:
         return {"engine": self.name, **self.model.describe()}

@@ -28,6 +28,10 @@ class TorchEngine(Engine):
         super().__init__(model, device)
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        # Our own progress bars cover the run; a per-load "Loading weights" bar is noise.
+        transformers_logging.disable_progress_bar()
 
         self._torch = torch
         self.device = pick_device(device)
