@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from functools import cached_property
 from typing import Sequence
 
 from summarize.engines.base import Engine, GenerationSettings
@@ -27,31 +28,41 @@ class TorchEngine(Engine):
     def __init__(self, model: ResolvedModel, device: str = "auto") -> None:
         super().__init__(model, device)
         import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers import AutoConfig, AutoTokenizer
+
+        self._torch = torch
+        self.device = pick_device(device)
+        self.config = AutoConfig.from_pretrained(model.path)
+        self.tokenizer = AutoTokenizer.from_pretrained(model.path)
+        if model.preset is not None and model.preset.src_lang:
+            self.tokenizer.src_lang = model.preset.src_lang
+
+    @cached_property
+    def network(self):
+        """The weights, loaded on first generation: a run the cache answers entirely never loads them."""
+        from transformers import AutoModelForSeq2SeqLM
         from transformers.utils import logging as transformers_logging
 
         # Our own progress bars cover the run; a per-load "Loading weights" bar is noise.
         transformers_logging.disable_progress_bar()
+        return AutoModelForSeq2SeqLM.from_pretrained(self.model.path).to(self.device).eval()
 
-        self._torch = torch
-        self.device = pick_device(device)
-        self.tokenizer = AutoTokenizer.from_pretrained(model.path)
-        preset = model.preset
-        if preset is not None and preset.src_lang:
-            self.tokenizer.src_lang = preset.src_lang
-        self.network = AutoModelForSeq2SeqLM.from_pretrained(model.path).to(self.device).eval()
-        # Start from the checkpoint's own generation config (bad words, early stopping, forced tokens),
-        # but clear the length fields: our GenerationSettings alone decide lengths, so a setting means
-        # the same on every engine and checkpoint.
-        self._base_config = copy.deepcopy(self.network.generation_config)
-        self._base_config.min_length = 0
-        self._base_config.max_length = None
+    @cached_property
+    def _base_config(self):
+        """The checkpoint's own generation config (bad words, early stopping, forced tokens) with the
+        length fields cleared: our GenerationSettings alone decide lengths, so a setting means the same
+        on every engine and checkpoint."""
+        config = copy.deepcopy(self.network.generation_config)
+        config.min_length = 0
+        config.max_length = None
+        preset = self.model.preset
         if preset is not None and preset.tgt_lang:
-            self._base_config.forced_bos_token_id = self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+            config.forced_bos_token_id = self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+        return config
 
     @property
     def max_input_tokens(self) -> int:
-        limits = [getattr(self.network.config, "max_position_embeddings", None)]
+        limits = [getattr(self.config, "max_position_embeddings", None)]
         if self.tokenizer.model_max_length < _UNSET_MAX_LENGTH:
             limits.append(self.tokenizer.model_max_length)
         return min(limit for limit in limits if limit) if any(limits) else 512

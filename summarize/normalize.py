@@ -1,0 +1,70 @@
+"""Character-level normalisation of scraped Arabic text, before any line is judged or any sentence cut.
+
+Everything here is idempotent: ``normalize_arabic(normalize_arabic(t)) == normalize_arabic(t)``.
+Line breaks survive (they are paragraph boundaries); everything else that merely *looks* like space
+becomes one plain space, and characters that render as nothing are removed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Arabic-Indic (U+0660–0669) and Extended Arabic-Indic / Persian (U+06F0–06F9) digits. Later stages
+# compare numbers between the Arabic source and the English output, so both scripts must become ASCII.
+# The Arabic decimal separator ٫ and thousands separator ٬ only ever sit between digits in news text;
+# the Arabic percent sign ٪ is mapped too so "٢٫٥٪" reads "2.5%" exactly like the English side.
+_DIGITS = {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)}}
+_DIGIT_TABLE = str.maketrans({**_DIGITS, 0x066B: ".", 0x066C: ",", 0x066A: "%"})
+
+# Characters that render as nothing but break word matching, tokenisation and equality:
+# tatweel (kashida, pure elongation), zero-width space/joiners, word joiner, BOM / zero-width no-break
+# space, bidi marks and embeddings/isolates that RTL editors and CMSs scatter through Arabic text,
+# and the soft hyphen.
+_INVISIBLE = re.compile(
+    "[\u0640\u200b-\u200d\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u00ad]"
+)
+
+# Every line separator str.splitlines() knows becomes "\n", so "one line = one paragraph" holds
+# whatever the page's origin (CRLF files, U+2028 from JSON-escaped CMS text, form feeds).
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]")
+
+# Remaining whitespace that is not a line break (tab, NBSP, narrow NBSP, en/em/thin spaces, ideographic
+# space, \x1f): one plain space, so splitting on " " and on str.split() agree.
+_SPACES = re.compile(r"[^\S\n]+")
+
+# C0/C1 control characters that are not whitespace carry nothing readable (NULs and stray escapes
+# from broken encodings); whitespace controls were handled above.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f\x80-\x84\x86-\x9f]")
+
+# Arabic presentation forms A and B: scraped PDFs and old sites store shaped glyphs (ﻻ, ﺍﻟ…) instead of
+# letters, which a tokenizer then sees as unknown symbols.
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
+
+
+def _fold_presentation_forms(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group(0))
+
+
+def digits_to_ascii(text: str) -> str:
+    """Arabic-Indic and Extended Arabic-Indic digits → 0–9; ٫ → '.', ٬ → ',', ٪ → '%'."""
+    return text.translate(_DIGIT_TABLE)
+
+
+def normalize_arabic(text: str) -> str:
+    """Normalise scraped Arabic text; see the module docstring. Idempotent."""
+    # NFC, not NFKC, for the text as a whole: NFKC would also rewrite "…" as "...", "m²" as "m2",
+    # "½" as "1⁄2" and full-width forms — changes of meaning or of punctuation that the segmenter
+    # reads. Compatibility folding is applied only to the Arabic presentation-form blocks, where it is
+    # exactly what is wanted; that also expands ligatures such as ﷺ into "صلى الله عليه وسلم" and ﷲ
+    # into "الله", which is desirable here because a translation model knows the words, not the glyph.
+    # Folding runs first because some forms fold to a tatweel (U+FE71 → "ـً"), which must then go.
+    text = _PRESENTATION_FORMS.sub(_fold_presentation_forms, text)
+    # Invisibles before NFC: a joiner between a letter and its combining mark blocks composition, and
+    # removing it after NFC would leave a string a second pass would compose differently.
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROLS.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = digits_to_ascii(text)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip(" ") for line in text.split("\n"))

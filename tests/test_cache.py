@@ -1,0 +1,124 @@
+import logging
+import sqlite3
+
+import pytest
+
+from summarize.cache import Cache, cache_key, default_cache_path
+
+
+@pytest.fixture
+def cache_file(tmp_path):
+    return tmp_path / "cache.sqlite3"
+
+
+def test_values_persist_across_instances_per_kind(cache_file):
+    first = Cache(cache_file)
+    first.put_many("translation", {"k1": "one", "k2": "two"})
+    first.close()
+    second = Cache(cache_file)
+    assert second.get_many("translation", ["k1", "k2", "k3"]) == {"k1": "one", "k2": "two"}
+    assert second.get_many("summary", ["k1"]) == {}
+    assert second.stats()["entries"] == {"translation": 2}
+    assert second.clear() == 2 and second.stats()["entries"] == {}
+
+
+def test_many_keys_are_looked_up_in_chunks(cache_file):
+    cache = Cache(cache_file)
+    items = {f"k{i}": f"v{i}" for i in range(2500)}
+    cache.put_many("translation", items)
+    assert cache.get_many("translation", items) == items
+
+
+def test_keys_change_with_every_input_that_changes_the_output():
+    identity = {"engine": "torch", "revision": "abc"}
+    generation = {"num_beams": 4, "max_new_tokens": 10}
+    base = cache_key(identity, generation, "نص")
+    assert base == cache_key(dict(identity), dict(generation), "نص")
+    assert base != cache_key({**identity, "revision": "abd"}, generation, "نص")
+    assert base != cache_key({**identity, "engine": "ctranslate2"}, generation, "نص")
+    assert base != cache_key(identity, {**generation, "num_beams": 2}, "نص")
+    assert base != cache_key(identity, generation, "نص آخر")
+
+
+def test_default_location_honours_xdg_cache_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_path() == tmp_path / "summarize" / "cache.sqlite3"
+
+
+def _assert_rebuilt(cache_file, caplog):
+    cache = Cache(cache_file)
+    assert cache.enabled
+    assert sum("damaged" in r.message for r in caplog.records) == 1
+    cache.put_many("translation", {"k": "v"})
+    assert Cache(cache_file).get_many("translation", ["k"]) == {"k": "v"}
+    assert list(cache_file.parent.glob("cache.sqlite3.damaged-*")), "the damaged file is kept aside"
+
+
+def test_garbage_file_is_set_aside_and_rebuilt(cache_file, caplog):
+    cache_file.write_bytes(b"this is not a database at all" * 100)
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        _assert_rebuilt(cache_file, caplog)
+
+
+def test_truncated_file_is_set_aside_and_rebuilt(cache_file, caplog):
+    cache = Cache(cache_file)
+    cache.put_many("translation", {f"k{i}": "v" * 200 for i in range(500)})
+    cache.close()
+    with sqlite3.connect(cache_file) as connection:  # fold the WAL in so the main file holds the data
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = cache_file.read_bytes()
+    cache_file.write_bytes(data[: len(data) // 3])
+    for suffix in ("-wal", "-shm"):
+        (cache_file.parent / (cache_file.name + suffix)).unlink(missing_ok=True)
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        cache = Cache(cache_file)
+        # A truncated file may open; the damage shows on first read. Either way: one warning, run goes on.
+        cache.get_many("translation", [f"k{i}" for i in range(500)])
+        cache.put_many("translation", {"new": "value"})
+    assert sum("cache" in r.message for r in caplog.records) == 1
+
+
+def test_wrong_schema_is_set_aside_and_rebuilt(cache_file, caplog):
+    with sqlite3.connect(cache_file) as connection:
+        connection.execute("CREATE TABLE something_else (x)")
+        connection.execute("PRAGMA user_version=99")
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        _assert_rebuilt(cache_file, caplog)
+
+
+def test_locked_cache_means_one_warning_and_no_cache(cache_file, caplog):
+    Cache(cache_file).close()
+    holder = sqlite3.connect(cache_file, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.WARNING, logger="summarize"):
+            cache = Cache(cache_file, busy_timeout=0.2)
+            cache.put_many("translation", {"k": "v"})
+            cache.put_many("translation", {"k2": "v"})
+            assert cache.get_many("translation", ["k"]) == {}
+        assert not cache.enabled
+        assert sum("cannot be used" in r.message for r in caplog.records) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_read_only_cache_means_one_warning_and_no_cache(cache_file, caplog, monkeypatch):
+    Cache(cache_file).close()
+    # Tests run as root, which file modes do not stop; open the file read-only the way SQLite does
+    # for a file it may not write.
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda path, **kw: real_connect(f"file:{path}?mode=ro", uri=True, **kw))
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        cache = Cache(cache_file)
+        cache.put_many("translation", {"k": "v"})
+    assert not cache.enabled
+    assert sum("cannot be used" in r.message for r in caplog.records) == 1
+
+
+def test_unwritable_location_means_no_cache(tmp_path, caplog):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with caplog.at_level(logging.WARNING, logger="summarize"):
+        cache = Cache(blocker / "sub" / "cache.sqlite3")
+    assert not cache.enabled and cache.get_many("translation", ["k"]) == {}

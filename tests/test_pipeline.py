@@ -1,0 +1,140 @@
+"""The whole run through the Python API, on the tiny models, with the cache."""
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from summarize.ingest import read_articles
+from summarize.pipeline import Pipeline
+from summarize.records import Article
+from summarize.render import to_json
+from summarize.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture
+def settings(tiny_models, tmp_path):
+    return Settings(translator=str(tiny_models["translator"]), summarizer=str(tiny_models["summarizer"]),
+                    beams=1, summary_beams=1, cache=str(tmp_path / "cache.sqlite3"))
+
+
+def counted_run(settings, articles):
+    """Run a fresh pipeline and count what its engines were asked to generate."""
+    pipeline = Pipeline(settings)
+    calls = {"translation": 0, "summary": 0}
+    for stage, engine in (("translation", pipeline.translator.engine), ("summary", pipeline.summarizer.engine)):
+        original = engine.generate
+
+        def counting(texts, generation, _original=original, _stage=stage):
+            calls[_stage] += len(texts)
+            return _original(texts, generation)
+
+        engine.generate = counting
+    return pipeline.run(articles), calls
+
+
+def articles_of(digest):
+    return to_json(digest)["articles"]
+
+
+def test_second_run_generates_nothing_and_gives_the_same_digest(settings):
+    articles = list(read_articles([SEEDS]))
+    first, first_calls = counted_run(settings, articles)
+    assert first_calls["translation"] > 0 and first_calls["summary"] > 0
+    assert first.run["stats"]["translation"]["generated"] == first_calls["translation"]
+    second, second_calls = counted_run(settings, articles)
+    assert second_calls == {"translation": 0, "summary": 0}
+    assert second.run["stats"]["translation"]["generated"] == 0 and second.run["stats"]["summary"]["generated"] == 0
+    assert second.run["stats"]["translation"]["cache_hits"] > 0
+    assert articles_of(second) == articles_of(first)
+
+
+def test_a_changed_setting_or_model_misses(settings, tmp_path, tiny_models):
+    articles = list(read_articles([SEEDS]))[:1]
+    counted_run(settings, articles)
+    _, calls = counted_run(settings.replace(max_length_factor=1.2), articles)
+    assert calls["translation"] > 0
+    changed_model = tmp_path / "translator-copy"
+    shutil.copytree(tiny_models["translator"], changed_model)
+    config = json.loads((changed_model / "config.json").read_text())
+    config["note"] = "same weights, different files"
+    (changed_model / "config.json").write_text(json.dumps(config))
+    _, calls = counted_run(settings.replace(translator=str(changed_model)), articles)
+    assert calls["translation"] > 0
+
+
+def test_duplicate_sentences_within_a_run_are_generated_once(settings):
+    caption = "صورة للرئيس الأمريكي خلال كلمته في البيت الأبيض."
+    articles = [Article(id=f"a{i}", title=f"عنوان رقم {i}", text=f"{caption}\nجملة خاصة بالمقال رقم {i}.") for i in range(3)]
+    digest, calls = counted_run(settings.replace(no_cache=True), articles)
+    # 3 titles + 3 own sentences + the shared caption once.
+    assert calls["translation"] == 7
+    assert digest.run["stats"]["translation"]["segments"] == 9
+
+
+@pytest.fixture
+def two_seeds(tmp_path):
+    """The two shortest seeds: enough batches to interrupt, quick enough to run several times."""
+    folder = tmp_path / "two-seeds"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"), key=lambda p: p.stat().st_size)[:2]:
+        shutil.copy(seed, folder)
+    return folder
+
+
+def run_digest_process(settings, inputs: Path, out: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "summarize", "digest", str(inputs), "--out", str(out), "-q",
+               "--translator", settings.translator, "--summarizer", settings.summarizer, "--beams", "1",
+               "--summary-beams", "1", "--cache", settings.cache, *extra]
+    return subprocess.Popen(command, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def cached_translations(cache_file: str) -> int:
+    try:
+        with sqlite3.connect(cache_file, timeout=5) as connection:
+            return connection.execute("SELECT COUNT(*) FROM entries WHERE kind='translation'").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_killed_run_resumes_from_the_cache(settings, tmp_path, two_seeds):
+    reference = run_digest_process(settings.replace(cache=str(tmp_path / "reference.sqlite3")), two_seeds,
+                                   tmp_path / "reference", "--token-budget", "100")
+    assert reference.wait(timeout=300) == 0, reference.stderr.read()
+
+    victim = run_digest_process(settings, two_seeds, tmp_path / "killed", "--token-budget", "100")
+    deadline = time.time() + 120
+    while cached_translations(settings.cache) < 5 and time.time() < deadline and victim.poll() is None:
+        time.sleep(0.05)
+    assert victim.poll() is None, "the run finished before it could be killed; give it more work"
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    done_before_kill = cached_translations(settings.cache)
+    assert done_before_kill >= 5
+
+    resumed = run_digest_process(settings, two_seeds, tmp_path / "resumed", "--token-budget", "100")
+    assert resumed.wait(timeout=300) == 0, resumed.stderr.read()
+    result = json.loads((tmp_path / "resumed" / "digest.json").read_text(encoding="utf-8"))
+    expected = json.loads((tmp_path / "reference" / "digest.json").read_text(encoding="utf-8"))
+    assert result["run"]["stats"]["translation"]["cache_hits"] >= done_before_kill
+    assert result["run"]["stats"]["translation"]["generated"] > 0
+    assert result["articles"] == expected["articles"]
+
+
+def test_two_concurrent_digests_share_one_cache(settings, tmp_path, two_seeds):
+    runs = [run_digest_process(settings, two_seeds, tmp_path / f"out{i}", "--token-budget", "100") for i in range(2)]
+    for run in runs:
+        assert run.wait(timeout=300) == 0, run.stderr.read()
+    outputs = [json.loads((tmp_path / f"out{i}" / "digest.json").read_text(encoding="utf-8")) for i in range(2)]
+    assert outputs[0]["articles"] == outputs[1]["articles"]
+    assert all(article["translation_en"] for article in outputs[0]["articles"])
