@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from summarize import __version__
+from summarize.evaluate import add_eval_parser, run_eval
 
 log = logging.getLogger("summarize")
 
@@ -111,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     for action, text in (("stats", "entries per kind and size on disk"), ("clear", "delete every entry")):
         sub = cache_commands.add_parser(action, parents=[common], help=text)
         sub.add_argument("--cache", metavar="PATH", help="cache file (default: ~/.cache/summarize/cache.sqlite3)")
+
+    add_eval_parser(commands, common)
     return parser
 
 
@@ -255,7 +258,7 @@ def run_cache(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"digest": run_digest, "cache": run_cache, "translate": run_translate, "summarize": run_summarize,
-            "segment": run_segment, "models": run_models}
+            "segment": run_segment, "models": run_models, "eval": run_eval}
 
 
 def _quiet_libraries(verbose: bool) -> None:

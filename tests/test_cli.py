@@ -29,7 +29,8 @@ def tiny_args(tiny_models):
     return ["--translator", str(tiny_models["translator"]), "--summarizer", str(tiny_models["summarizer"])]
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["digest", "--help"], ["models", "list", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["digest", "--help"], ["models", "list", "--help"],
+                                  ["eval", "translation", "--help"]])
 def test_help_is_fast_and_imports_no_torch(argv):
     code = ("import sys, summarize.cli as cli\n"
             f"try:\n    cli.main({argv!r})\nexcept SystemExit:\n    pass\n"
