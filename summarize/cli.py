@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                                              "digest.md and digest.json to --out.")
     digest.add_argument("inputs", nargs="+", metavar="INPUT", help="directory, .txt article or .jsonl feed")
     digest.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for digest.md and digest.json")
+    digest.add_argument("--strict", action="store_true",
+                        help="exit with status 3 when any input was skipped (the digest is still written)")
     _model_options(digest)
     _translation_options(digest)
     _summary_options(digest)
@@ -144,10 +146,7 @@ def run_digest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     started = time.perf_counter()
-    out = args.out.resolve()
-    for item in args.inputs:
-        if Path(item).resolve() == out:
-            raise UserError(f"--out {args.out} is one of the inputs: choose another folder")
+    _refuse_to_overwrite_inputs(args.out, args.inputs)
     problems: list[InputProblem] = []
     articles = list(read_articles(args.inputs, problems))
     for problem in problems:
@@ -165,7 +164,20 @@ def run_digest(args: argparse.Namespace) -> int:
         for stage, numbers in stats.items():
             print(f"{stage}: {numbers['segments']} asked, {numbers['cache_hits']} from cache, "
                   f"{numbers['generated']} generated", file=sys.stderr)
+    if problems:
+        log.warning("%d input(s) skipped: see errors[] in digest.json", len(problems))
+        if args.strict:
+            return 3
     return 0
+
+
+def _refuse_to_overwrite_inputs(out: Path, inputs: Sequence[str]) -> None:
+    """The digest's files must never replace an input: not the folder itself, nor a file in it."""
+    out = out.resolve()
+    outputs = {out} | {out / name for name in ("digest.json", "digest.md", "digest.html")}
+    for item in inputs:
+        if Path(item).resolve() in outputs:
+            raise UserError(f"--out {out} would overwrite the input {item}: choose another folder")
 
 
 def run_translate(args: argparse.Namespace) -> int:

@@ -14,10 +14,10 @@ from summarize.clean import clean_article
 from summarize.ingest import InputProblem
 from summarize.models import ResolvedModel, resolve_model
 from summarize.records import Article, Digest, DigestArticle
-from summarize.segment import segment_article
+from summarize.segment import segment_article, split_paragraphs
 from summarize.settings import Settings
 from summarize.summarise import Summarizer, summary_generation
-from summarize.translate import Translator
+from summarize.translate import TranslatedArticle, Translator
 
 
 class Pipeline:
@@ -63,18 +63,31 @@ class Pipeline:
             timings[stage] = round(now - clock, 3)
             clock = now
 
+        problems = [] if problems is None else problems
         articles = list(articles)
         lap("ingest")
-        cleaned = [clean_article(article) for article in articles]
+        cleaned = []
+        for article in articles:
+            language = _language(article)
+            if language in ("ar", "en"):
+                cleaned.append(clean_article(article) if language == "ar" else article)
+            else:
+                problems.append(InputProblem(article.origin or article.id,
+                                             f"article {article.id} is in language {language!r}, not Arabic or English: skipped"))
+        arabic = [a for a in cleaned if _language(a) == "ar"]
         lap("clean")
         translator = self.translator
         translator.stats = StageStats()  # per run, also when one pipeline runs several times
         lap("load_translator")
-        segmented = [segment_article(a, translator.max_segment_tokens, translator.count_tokens) for a in cleaned]
+        segmented = [segment_article(a, translator.max_segment_tokens, translator.count_tokens) for a in arabic]
         lap("segment")
         segment_count = sum(len(s.title_segments) + len(s.segments) for s in segmented)
         with _bar(segment_count, "translating", "segment", self.progress) as bar:
-            translated = translator.translate_articles(segmented, on_batch=bar.update)
+            translated_arabic = translator.translate_articles(segmented, on_batch=bar.update)
+        # English articles pass through untranslated and are still summarised.
+        arabic_results = iter(translated_arabic)
+        translated = [next(arabic_results) if _language(a) == "ar" else TranslatedArticle(a.title, split_paragraphs(a.text))
+                      for a in cleaned]
         lap("translate")
         summarizer = self.summarizer
         summarizer.stats = StageStats()
@@ -92,7 +105,7 @@ class Pipeline:
         run = {
             "summarize_version": __version__,
             "started_at": started.isoformat(timespec="seconds"),
-            "date": _digest_date(articles),
+            "date": _digest_date(cleaned),
             "translator": {**translator.engine.describe(), "generation": translator.generation.as_dict(),
                            "token_budget": translator.token_budget, "max_segment_tokens": translator.max_segment_tokens},
             "summarizer": {**summarizer.engine.describe(), "generation": summarizer.generation.as_dict(),
@@ -100,11 +113,12 @@ class Pipeline:
                            "token_budget": summarizer.token_budget},
             "counts": {
                 "articles": len(digest_articles),
+                "untranslated_english": len(cleaned) - len(arabic),
                 "segments": segment_count,
                 "paragraphs": sum(len(s.paragraphs) for s in segmented),
                 "summary_chunks": sum(s.chunks for s in summaries),
                 "chunked_articles": sum(1 for s in summaries if s.chunks > 1),
-                "problems": len(problems or []),
+                "problems": len(problems),
             },
             "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
             "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
@@ -112,7 +126,11 @@ class Pipeline:
             "environment": _environment(),
         }
         return Digest(articles=digest_articles, run=run,
-                      errors=[{"input": p.input, "reason": p.reason} for p in problems or []])
+                      errors=[{"input": p.input, "reason": p.reason} for p in problems])
+
+
+def _language(article: Article) -> str:
+    return getattr(article, "language", "ar")
 
 
 def _digest_date(articles: list[Article]) -> str:

@@ -4,7 +4,7 @@ are summarised again (map-reduce), level after level until one window holds them
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from summarize.batching import StageStats, generate_batched
@@ -56,6 +56,9 @@ def _checkpoint_generation(model: ResolvedModel) -> dict[str, Any]:
     return values
 
 
+# Part of every whole-document cache key: bump it when the chunking rules change what is generated.
+CHUNKING_VERSION = 1
+
 # Room left in the window for special tokens the tokenizer adds around a joined chunk.
 _WINDOW_MARGIN = 2
 
@@ -99,9 +102,12 @@ class Summarizer:
     def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[Summary]:
         """Summaries in input order; all texts of a level share one batch plan. ``on_batch`` counts
         finished summaries."""
-        results: list[Summary | None] = [None] * len(texts)
+        results: list[Summary | None] = list(self._cached_documents(texts))
+        if on_batch is not None and any(results):
+            on_batch(sum(1 for r in results if r is not None))
         chunk_counts = [0] * len(texts)
-        pending = {i: text for i, text in enumerate(texts)}
+        pending = {i: text for i, text in enumerate(texts) if results[i] is None}
+        to_store = dict(pending)
         level = 0
         while pending:
             level += 1
@@ -123,7 +129,39 @@ class Summarizer:
             all_chunks = [chunk for chunks in chunked.values() for chunk in chunks]
             chunk_outputs = iter(self._generate(all_chunks, self.map_generation, None))
             pending = {index: " ".join(next(chunk_outputs) for _ in chunks) for index, chunks in chunked.items()}
+        self._store_documents({to_store[i]: results[i] for i in to_store})
         return results  # type: ignore[return-value]
+
+    def _document_keys(self, texts) -> dict[str, str]:
+        """Whole-document keys, so a rerun skips chunking too; they cover both generation settings,
+        the window, and the chunking rules' version."""
+        from summarize.cache import cache_key
+
+        recipe = {"chunking": CHUNKING_VERSION, "window": self.window, "generation": self.generation.as_dict(),
+                  "map_generation": self.map_generation.as_dict()}
+        identity = self.engine.identity()
+        return {text: cache_key(identity, recipe, text) for text in texts}
+
+    def _cached_documents(self, texts: Sequence[str]) -> list[Summary | None]:
+        if self.cache is None or not self.cache.enabled or not texts:
+            return [None] * len(texts)
+        keys = self._document_keys(set(texts))
+        found = self.cache.get_many("summary_document", keys.values())
+        results = []
+        for text in texts:
+            stored = found.get(keys[text])
+            results.append(Summary(**json.loads(stored)) if stored is not None else None)
+        hits = sum(1 for r in results if r is not None)
+        self.stats.segments += hits
+        self.stats.cache_hits += hits
+        return results
+
+    def _store_documents(self, summaries: dict[str, Summary]) -> None:
+        if self.cache is None or not self.cache.enabled or not summaries:
+            return
+        keys = self._document_keys(summaries)
+        self.cache.put_many("summary_document", {keys[text]: json.dumps(asdict(summary))
+                                                 for text, summary in summaries.items()})
 
     def _generate(self, texts: list[str], generation: GenerationSettings,
                   on_batch: Callable[[int], None] | None) -> list[str]:
