@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
                                              "digest.md and digest.json to --out.")
     digest.add_argument("inputs", nargs="+", metavar="INPUT", help="directory, .txt article or .jsonl feed")
     digest.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for digest.md and digest.json")
+    digest.add_argument("--max-article-chars", type=int, metavar="N",
+                        help="longest article read, in characters (title + body); longer ones are skipped and "
+                             "reported (default: 200000)")
     digest.add_argument("--strict", action="store_true",
                         help="exit with status 3 when any input was skipped (the digest is still written)")
     _model_options(digest)
@@ -97,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
                                               "with its own tokenizer.")
     segment.add_argument("file", type=Path, help=".txt article, .jsonl feed or directory")
     segment.add_argument("--max-segment-tokens", type=int, help="split sentences longer than this many words (default: 256)")
+    segment.add_argument("--max-article-chars", type=int, metavar="N", help="longest article read (default: 200000)")
 
     models = commands.add_parser("models", help="the model catalogue, downloads, tiny test models")
     model_commands = models.add_subparsers(dest="models_command", metavar="ACTION")
@@ -124,7 +128,7 @@ def _settings(args: argparse.Namespace):
 
     names = ("translator", "summarizer", "engine", "device", "beams", "max_length_factor", "token_budget",
              "max_segment_tokens", "summary_min_tokens", "summary_max_tokens", "summary_beams",
-             "no_repeat_ngram_size", "length_penalty", "cache", "no_cache", "quiet", "verbose")
+             "no_repeat_ngram_size", "length_penalty", "max_article_chars", "cache", "no_cache", "quiet", "verbose")
     return Settings.from_env().replace(**{n: getattr(args, n) for n in names if hasattr(args, n)})
 
 
@@ -148,9 +152,8 @@ def run_digest(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     _refuse_to_overwrite_inputs(args.out, args.inputs)
     problems: list[InputProblem] = []
-    articles = list(read_articles(args.inputs, problems))
-    for problem in problems:
-        log.warning("skipped %s: %s", problem.input, problem.reason)
+    articles = list(read_articles(args.inputs, problems, max_article_chars=settings.max_article_chars))
+    _log_problems(problems)
     if not articles:
         raise UserError("no articles found in " + ", ".join(map(str, args.inputs)))
     pipeline = Pipeline(settings, progress=True)
@@ -164,11 +167,17 @@ def run_digest(args: argparse.Namespace) -> int:
         for stage, numbers in stats.items():
             print(f"{stage}: {numbers['segments']} asked, {numbers['cache_hits']} from cache, "
                   f"{numbers['generated']} generated", file=sys.stderr)
-    if problems:
-        log.warning("%d input(s) skipped: see errors[] in digest.json", len(problems))
+    skipped = sum(1 for p in problems if p.skipped)
+    if skipped:
+        log.warning("%d input(s) skipped: see errors[] in digest.json", skipped)
         if args.strict:
             return 3
     return 0
+
+
+def _log_problems(problems) -> None:
+    for problem in problems:
+        log.warning("%s %s: %s", "skipped" if problem.skipped else "note", problem.input, problem.reason)
 
 
 def _refuse_to_overwrite_inputs(out: Path, inputs: Sequence[str]) -> None:
@@ -206,17 +215,17 @@ def run_segment(args: argparse.Namespace) -> int:
     from summarize.ingest import InputProblem, read_articles
     from summarize.segment import segment_article
 
-    limit = _settings(args).max_segment_tokens
+    settings = _settings(args)
+    limit = settings.max_segment_tokens
     problems: list[InputProblem] = []
     count_words = lambda texts: [len(t.split()) for t in texts]  # noqa: E731
-    for number, article in enumerate(read_articles([args.file], problems)):
+    for number, article in enumerate(read_articles([args.file], problems, max_article_chars=settings.max_article_chars)):
         if number:
             print()
         segmented = segment_article(clean_article(article), limit, count_words)
         for sentence in segmented.title_segments + segmented.segments:
             print(sentence)
-    for problem in problems:
-        log.warning("skipped %s: %s", problem.input, problem.reason)
+    _log_problems(problems)
     return 0
 
 

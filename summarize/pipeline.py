@@ -72,8 +72,9 @@ class Pipeline:
             if language in ("ar", "en"):
                 cleaned.append(clean_article(article) if language == "ar" else article)
             else:
-                problems.append(InputProblem(article.origin or article.id,
-                                             f"article {article.id} is in language {language!r}, not Arabic or English: skipped"))
+                detected = "language not recognised" if language == "unknown" else \
+                    f"not Arabic or English (detected: {language})"
+                problems.append(InputProblem(article.origin or article.id, f"{detected}: not translated"))
         arabic = [a for a in cleaned if _language(a) == "ar"]
         lap("clean")
         translator = self.translator
@@ -97,7 +98,7 @@ class Pipeline:
         lap("summarise")
 
         digest_articles = [
-            DigestArticle(id=a.id, source=a.source, url=a.url, date=a.date, title_ar=a.title,
+            DigestArticle(id=a.id, source=a.source, url=a.url, date=a.date, language=_language(a), title_ar=a.title,
                           title_en=t.title_en, summary_en=s.text, translation_en=t.text_en)
             for a, t, s in zip(cleaned, translated, summaries)
         ]
@@ -118,7 +119,8 @@ class Pipeline:
                 "paragraphs": sum(len(s.paragraphs) for s in segmented),
                 "summary_chunks": sum(s.chunks for s in summaries),
                 "chunked_articles": sum(1 for s in summaries if s.chunks > 1),
-                "problems": len(problems),
+                "skipped_inputs": sum(1 for p in problems if p.skipped),
+                "skipped_language": sum(1 for a in articles if _language(a) not in ("ar", "en")),
             },
             "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
             "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
@@ -126,7 +128,7 @@ class Pipeline:
             "environment": _environment(),
         }
         return Digest(articles=digest_articles, run=run,
-                      errors=[{"input": p.input, "reason": p.reason} for p in problems])
+                      errors=[{"input": p.input, "reason": p.reason, "skipped": p.skipped} for p in problems])
 
 
 def _language(article: Article) -> str:

@@ -16,6 +16,7 @@ class Article:
     url: str | None = None
     date: str | None = None
     origin: str = ""  # where it was read from (path, or path:line for JSONL)
+    language: str = "ar"  # detected at ingest: "ar", "en", another ISO 639-1 code, or "unknown"
 
 
 @dataclass
@@ -39,6 +40,7 @@ class DigestArticle:
     source: str | None
     url: str | None
     date: str | None
+    language: str  # "ar" (translated) or "en" (passed through untranslated)
     title_ar: str
     title_en: str
     summary_en: str
@@ -49,4 +51,4 @@ class DigestArticle:
 class Digest:
     articles: list[DigestArticle]
     run: dict[str, Any] = field(default_factory=dict)
-    errors: list[dict[str, str]] = field(default_factory=list)  # inputs skipped: {"input", "reason"}
+    errors: list[dict[str, Any]] = field(default_factory=list)  # {"input", "reason", "skipped"}

@@ -36,14 +36,18 @@ def to_markdown(digest: Digest) -> str:
     )
     lines += ["", "## Summaries", ""]
     for number, article in enumerate(digest.articles, start=1):
-        lines += [f"### {number}. {_one_line(article.title_en) or article.id}", "", _byline(article), "",
+        lines += [f"### {number}. {_heading(article)}", "", _byline(article), "",
                   article.summary_en or "_(no summary)_", ""]
     lines += ["## Full translations", ""]
     for number, article in enumerate(digest.articles, start=1):
-        lines += [f"### {number}. {_one_line(article.title_en) or article.id}", "",
-                  f"Arabic title: {_one_line(article.title_ar)}", "", article.translation_en or "_(empty)_", ""]
+        lines += [f"### {number}. {_heading(article)}", ""]
+        if article.title_ar:
+            lines += [f"Arabic title: {_one_line(article.title_ar)}", ""]
+        lines += [article.translation_en or "_(empty)_", ""]
     if digest.errors:
-        lines += ["## Skipped inputs", ""] + [f"- `{e['input']}`: {e['reason']}" for e in digest.errors] + [""]
+        lines += ["## Input problems", ""]
+        lines += [f"- `{e['input']}`: {e['reason']}" + ("" if e.get("skipped", True) else " (kept)") for e in digest.errors]
+        lines += [""]
     return "\n".join(lines)
 
 
@@ -77,6 +81,14 @@ def _byline(article) -> str:
         parts.append(f"[original]({article.url})")
     parts.append(f"`{article.id}`")
     return "*" + " · ".join(parts[:-1]) + "* · " + parts[-1] if len(parts) > 1 else parts[0]
+
+
+def _heading(article) -> str:
+    """The English title; for an article without one, its first words, then its id."""
+    if _one_line(article.title_en):
+        return _one_line(article.title_en)
+    words = article.translation_en.split()
+    return " ".join(words[:12]) + (" …" if len(words) > 12 else "") if words else article.id
 
 
 def _one_line(text: str) -> str:

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
+from summarize.ingest import DEFAULT_MAX_ARTICLE_CHARS
+
 ENV_PREFIX = "SUMMARIZE_"
 
 
@@ -34,6 +36,8 @@ class Settings:
     no_repeat_ngram_size: int | None = None
     length_penalty: float | None = None
     summary_token_budget: int = 8000
+    # input
+    max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS  # title + body; longer articles are skipped and reported
     # cache: None is the default location (~/.cache/summarize/cache.sqlite3, honouring XDG_CACHE_HOME)
     cache: str | None = None
     no_cache: bool = False
@@ -63,7 +67,7 @@ class Settings:
     def validated(self) -> "Settings":
         if self.device not in ("auto", "cpu", "cuda"):
             raise SettingsError(f"device must be auto, cpu or cuda, not {self.device!r}")
-        for name in ("beams", "token_budget", "max_segment_tokens", "summary_token_budget"):
+        for name in ("beams", "token_budget", "max_segment_tokens", "summary_token_budget", "max_article_chars"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.max_length_factor <= 0:
