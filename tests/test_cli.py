@@ -137,3 +137,48 @@ def test_models_tiny_builds_loadable_models(tmp_path):
 def test_bad_option_value_is_a_usage_error(tmp_path):
     result = run_cli("digest", str(SEEDS), "--out", str(tmp_path), "--beams", "0")
     assert result.returncode == 2 and result.stderr.startswith("error: beams must be at least 1")
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_messy_folder_completes_reports_each_problem_and_leaves_inputs_unchanged(tmp_path, tiny_args):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    seed = sorted(SEEDS.glob("CN-*.txt"))[0]
+    (inputs / seed.name).write_bytes(seed.read_bytes())
+    (inputs / "empty.txt").write_text("")
+    (inputs / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (inputs / "english.txt").write_text("Oil prices rise\nOil prices rose on Tuesday after the announcement. "
+                                        "Traders said that the market was nervous about supply.\n", encoding="utf-8")
+    (inputs / "french.txt").write_text("Les prix du pétrole\nLes prix du pétrole ont augmenté mardi après "
+                                       "l'annonce, selon les courtiers qui suivent le marché de près.\n", encoding="utf-8")
+    (inputs / "feed.jsonl").write_text('{"id": "x", "text_ar": 5}\n{broken\n', encoding="utf-8")
+    before = tree_hashes(inputs)
+    out = tmp_path / "out"
+    result = run_cli("digest", str(inputs), "--out", str(out), "--beams", "1", *tiny_args)
+    assert result.returncode == 0, result.stderr
+    assert tree_hashes(inputs) == before
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    by_id = {a["id"]: a for a in data["articles"]}
+    assert set(by_id) == {seed.stem, "english"}
+    assert by_id["english"]["language"] == "en"
+    assert by_id["english"]["translation_en"].startswith("Oil prices rose on Tuesday")
+    reasons = {Path(e["input"].split(":")[0]).name: e["reason"] for e in data["errors"]}
+    assert set(reasons) == {"empty.txt", "photo.png", "french.txt", "feed.jsonl"}
+    assert "fr" in reasons["french.txt"]
+    assert "Traceback" not in result.stderr
+    strict = run_cli("digest", str(inputs), "--out", str(tmp_path / "strict"), "--beams", "1", "--strict", *tiny_args)
+    assert strict.returncode == 3 and (tmp_path / "strict" / "digest.json").exists()
+
+
+def test_nothing_readable_is_a_usage_error(tmp_path, tiny_args):
+    (tmp_path / "empty.txt").write_text("   \n")
+    result = run_cli("digest", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out"), *tiny_args)
+    assert result.returncode == 2 and result.stderr.strip().endswith(str(tmp_path / "empty.txt"))
+    assert "Traceback" not in result.stderr
+    missing = run_cli("digest", str(tmp_path / "absent"), "--out", str(tmp_path / "out"), *tiny_args)
+    assert missing.returncode == 2 and "no such file" in missing.stderr

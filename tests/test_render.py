@@ -39,3 +39,35 @@ def test_an_article_without_title_gets_a_heading_from_its_translation():
     digest.articles[0].title_ar = ""
     text = to_markdown(digest)
     assert "### 1. Para one." in text
+
+
+def big_digest() -> Digest:
+    digest = sample_digest()
+    digest.articles[0].id = "big"
+    digest.articles[0].translation_en = "A long translated paragraph. " * 400_000  # about 12 MB
+    return digest
+
+
+def test_a_writer_killed_at_any_moment_leaves_the_old_digest_or_the_new_one(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    write_digest(sample_digest(), tmp_path)
+    script = ("from tests.test_render import big_digest\nfrom summarize.render import write_digest\n"
+              f"digest = big_digest()\nwhile True:\n    write_digest(digest, {str(tmp_path)!r})\n")
+    for delay in (0.8, 1.3, 2.1):
+        writer = subprocess.Popen([sys.executable, "-c", script], cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+        time.sleep(delay)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        data = json.loads((tmp_path / "digest.json").read_text(encoding="utf-8"))
+        assert data["articles"][0]["id"] in ("a1", "big")
+        markdown = (tmp_path / "digest.md").read_text(encoding="utf-8")
+        assert markdown.startswith("# Arabic news digest") and "## Full translations" in markdown
+    # Killed writers may leave their temporary files, never a half-written digest under the real name.
+    assert {p.name for p in tmp_path.iterdir() if not p.name.startswith(".")} == {"digest.json", "digest.md"}
