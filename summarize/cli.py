@@ -25,7 +25,8 @@ def _model_options(parser: argparse.ArgumentParser, translator: bool = True, sum
     if translator:
         group.add_argument("--translator", help="catalogue name, Hugging Face id or local directory (default: opus-mt-ar-en)")
     if summarizer:
-        group.add_argument("--summarizer", help="catalogue name, Hugging Face id or local directory (default: distilbart-cnn-12-6)")
+        group.add_argument("--summarizer", help="catalogue name, Hugging Face id or local directory (default: "
+                                                "distilbart-cnn-12-6), or 'extractive': key sentences, no model")
     group.add_argument("--engine", choices=["torch"], help="generation backend (default: torch)")
     group.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default: auto: CUDA if present)")
     cache = parser.add_argument_group("cache")
@@ -74,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--max-article-chars", type=int, metavar="N",
                         help="longest article read, in characters (title + body); longer ones are skipped and "
                              "reported (default: 200000)")
+    digest.add_argument("--date", metavar="YYYY-MM-DD", help="the day the digest covers (default: the most common article date, else today)")
+    digest.add_argument("--archive", metavar="DIR", help="also file the digest as DIR/YYYY-MM-DD.{json,md,html} and rebuild DIR/index.html")
     digest.add_argument("--strict", action="store_true",
                         help="exit with status 3 when any input was skipped (the digest is still written)")
     _model_options(digest)
@@ -128,7 +131,7 @@ def _settings(args: argparse.Namespace):
 
     names = ("translator", "summarizer", "engine", "device", "beams", "max_length_factor", "token_budget",
              "max_segment_tokens", "summary_min_tokens", "summary_max_tokens", "summary_beams",
-             "no_repeat_ngram_size", "length_penalty", "max_article_chars", "cache", "no_cache", "quiet", "verbose")
+             "no_repeat_ngram_size", "length_penalty", "max_article_chars", "cache", "no_cache", "quiet", "verbose", "date", "archive")
     return Settings.from_env().replace(**{n: getattr(args, n) for n in names if hasattr(args, n)})
 
 
@@ -150,6 +153,7 @@ def run_digest(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     started = time.perf_counter()
+    _check_date(settings.date)
     _refuse_to_overwrite_inputs(args.out, args.inputs)
     problems: list[InputProblem] = []
     articles = list(read_articles(args.inputs, problems, max_article_chars=settings.max_article_chars))
@@ -157,8 +161,8 @@ def run_digest(args: argparse.Namespace) -> int:
     if not articles:
         raise UserError("no articles found in " + ", ".join(map(str, args.inputs)))
     pipeline = Pipeline(settings, progress=True)
-    digest = pipeline.run(articles, problems=problems)
-    written = write_digest(digest, args.out)
+    digest = pipeline.run(articles, problems=problems, date=settings.date)
+    written = write_digest(digest, args.out, archive=settings.archive)
     if not settings.quiet:
         counts, stats = digest.run["counts"], digest.run["stats"]
         print(f"wrote {', '.join(str(p) for p in written)}: {counts['articles']} articles, "
@@ -178,6 +182,16 @@ def run_digest(args: argparse.Namespace) -> int:
 def _log_problems(problems) -> None:
     for problem in problems:
         log.warning("%s %s: %s", "skipped" if problem.skipped else "note", problem.input, problem.reason)
+
+
+def _check_date(day: str | None) -> None:
+    from datetime import date
+
+    try:
+        if day is not None and date.fromisoformat(day).isoformat() != day:
+            raise ValueError
+    except ValueError:
+        raise UserError(f"--date {day}: expected a day as YYYY-MM-DD") from None
 
 
 def _refuse_to_overwrite_inputs(out: Path, inputs: Sequence[str]) -> None:
@@ -201,12 +215,16 @@ def run_translate(args: argparse.Namespace) -> int:
 
 
 def run_summarize(args: argparse.Namespace) -> int:
+    from summarize.extractive import ExtractiveSummarizer
     from summarize.summarise import Summarizer
 
     text = _read_input(args.file)
     if not text.strip():
         raise UserError("nothing to summarise: the input is empty")
-    print(Summarizer.from_settings(_settings(args)).summarize(" ".join(text.split())).text)
+    settings = _settings(args)
+    summarizer = (ExtractiveSummarizer.from_settings(settings) if settings.summarizer == ExtractiveSummarizer.name
+                  else Summarizer.from_settings(settings))
+    print(summarizer.summarize(" ".join(text.split())).text)
     return 0
 
 

@@ -11,11 +11,14 @@ from typing import Any, Iterable
 from summarize import __version__
 from summarize.batching import StageStats
 from summarize.clean import clean_article
+from summarize.extractive import ExtractiveSummarizer
+from summarize.faithfulness import flag_segments
 from summarize.ingest import InputProblem
 from summarize.models import ResolvedModel, resolve_model
-from summarize.records import Article, Digest, DigestArticle
+from summarize.records import Article, Digest, DigestArticle, SegmentedArticle
 from summarize.segment import segment_article, split_paragraphs
 from summarize.settings import Settings
+from summarize.stories import build_stories, group_articles
 from summarize.summarise import Summarizer, summary_generation
 from summarize.translate import TranslatedArticle, Translator
 
@@ -27,7 +30,7 @@ class Pipeline:
     any time is spent translating; they are loaded on first use."""
 
     def __init__(self, settings: Settings | None = None, *, translator: Translator | None = None,
-                 summarizer: Summarizer | None = None, progress: bool = False) -> None:
+                 summarizer: Summarizer | ExtractiveSummarizer | None = None, progress: bool = False) -> None:
         self.settings = settings or Settings.from_env()
         self.progress = progress and not self.settings.quiet
         self._translator = translator
@@ -37,7 +40,7 @@ class Pipeline:
         self._summarizer_model: ResolvedModel | None = None
         if translator is None:
             self._translator_model = resolve_model(self.settings.translator, role="translator")
-        if summarizer is None:
+        if summarizer is None and self.settings.summarizer != ExtractiveSummarizer.name:  # needs no model
             self._summarizer_model = resolve_model(self.settings.summarizer, role="summarizer")
 
     @property
@@ -47,12 +50,16 @@ class Pipeline:
         return self._translator
 
     @property
-    def summarizer(self) -> Summarizer:
+    def summarizer(self) -> Summarizer | ExtractiveSummarizer:
+        if self._summarizer is None and self.settings.summarizer == ExtractiveSummarizer.name:
+            self._summarizer = ExtractiveSummarizer.from_settings(self.settings)
         if self._summarizer is None:
             self._summarizer = Summarizer.from_settings(self.settings, self._summarizer_model, cache=self.cache)
         return self._summarizer
 
-    def run(self, articles: Iterable[Article], *, problems: list[InputProblem] | None = None) -> Digest:
+    def run(self, articles: Iterable[Article], *, problems: list[InputProblem] | None = None,
+            date: str | None = None) -> Digest:
+        """``date``: the day the digest covers (YYYY-MM-DD); default: the most common article date."""
         started = datetime.now(timezone.utc)
         timings: dict[str, float] = {}
         clock = time.perf_counter()
@@ -97,21 +104,28 @@ class Pipeline:
             summaries = summarizer.summarize_many([t.text_en for t in translated], on_batch=bar.update)
         lap("summarise")
 
+        segments_of = {id(s.article): s for s in segmented}  # Arabic articles only
         digest_articles = [
             DigestArticle(id=a.id, source=a.source, url=a.url, date=a.date, language=_language(a), title_ar=a.title,
-                          title_en=t.title_en, summary_en=s.text, translation_en=t.text_en)
+                          title_en=t.title_en, summary_en=s.text, translation_en=t.text_en,
+                          flags=_flags(segments_of.get(id(a)), t))
             for a, t, s in zip(cleaned, translated, summaries)
         ]
+        # Stories are grouped on the Arabic, without a model; their summaries use the run's summariser.
+        stories = build_stories(group_articles(cleaned), digest_articles, summarizer,
+                                ExtractiveSummarizer.from_settings(self.settings))
+        lap("stories")
         timings["total"] = round(sum(timings.values()), 3)
         run = {
             "summarize_version": __version__,
             "started_at": started.isoformat(timespec="seconds"),
-            "date": _digest_date(cleaned),
+            "date": date or _digest_date(cleaned),
             "translator": {**translator.engine.describe(), "generation": translator.generation.as_dict(),
                            "token_budget": translator.token_budget, "max_segment_tokens": translator.max_segment_tokens},
-            "summarizer": {**summarizer.engine.describe(), "generation": summarizer.generation.as_dict(),
-                           "map_generation": summarizer.map_generation.as_dict(), "window": summarizer.window,
-                           "token_budget": summarizer.token_budget},
+            "summarizer": summarizer.describe() if isinstance(summarizer, ExtractiveSummarizer) else {
+                **summarizer.engine.describe(), "generation": summarizer.generation.as_dict(),
+                "map_generation": summarizer.map_generation.as_dict(), "window": summarizer.window,
+                "token_budget": summarizer.token_budget},
             "counts": {
                 "articles": len(digest_articles),
                 "untranslated_english": len(cleaned) - len(arabic),
@@ -119,6 +133,9 @@ class Pipeline:
                 "paragraphs": sum(len(s.paragraphs) for s in segmented),
                 "summary_chunks": sum(s.chunks for s in summaries),
                 "chunked_articles": sum(1 for s in summaries if s.chunks > 1),
+                "stories": len(stories),
+                "multi_article_stories": sum(1 for story in stories if len(story.article_ids) > 1),
+                "flagged_segments": sum(len(a.flags) for a in digest_articles),
                 "skipped_inputs": sum(1 for p in problems if p.skipped),
                 "skipped_language": sum(1 for a in articles if _language(a) not in ("ar", "en")),
             },
@@ -127,8 +144,17 @@ class Pipeline:
             "timings_s": timings,
             "environment": _environment(),
         }
-        return Digest(articles=digest_articles, run=run,
+        return Digest(articles=digest_articles, run=run, stories=stories,
                       errors=[{"input": p.input, "reason": p.reason, "skipped": p.skipped} for p in problems])
+
+
+def _flags(segmented: SegmentedArticle | None, translated: TranslatedArticle) -> list[dict[str, Any]]:
+    """Faithfulness flags of one article: its Arabic segments against their English (none for an
+    English article, or if the segment counts ever disagree)."""
+    if segmented is None:
+        return []
+    arabic = segmented.title_segments + segmented.segments
+    return flag_segments(arabic, translated.segments_en) if len(arabic) == len(translated.segments_en) else []
 
 
 def _language(article: Article) -> str:

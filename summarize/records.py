@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from summarize.stories import Story
 
 
 @dataclass
@@ -45,6 +48,9 @@ class DigestArticle:
     title_en: str
     summary_en: str
     translation_en: str
+    # Sentences whose Arabic holds numbers or Latin-script names that the English lacks
+    # (summarize.faithfulness.flag_segments): {"segment", "ar", "en", "missing"}.
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -52,3 +58,4 @@ class Digest:
     articles: list[DigestArticle]
     run: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)  # {"input", "reason", "skipped"}
+    stories: list["Story"] = field(default_factory=list)  # ranked, most outlets first (summarize.stories)

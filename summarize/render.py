@@ -18,6 +18,7 @@ def to_json(digest: Digest) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "date": digest.run.get("date"),
+        "stories": [story.as_dict() for story in digest.stories],
         "articles": [asdict(article) for article in digest.articles],
         "errors": list(digest.errors),
         "run": digest.run,
@@ -34,6 +35,16 @@ def to_markdown(digest: Digest) -> str:
         + f". Translated by {run.get('translator', {}).get('model', '?')},"
         f" summarised by {run.get('summarizer', {}).get('model', '?')}."
     )
+    if digest.stories:
+        lines += ["", "## Stories", ""]
+        by_id = {article.id: article for article in digest.articles}
+        for number, story in enumerate(digest.stories, start=1):
+            outlets = f" from {len(story.sources)} outlets ({', '.join(story.sources)})" if story.sources else ""
+            lines += [f"### {number}. {_one_line(story.headline_en) or story.id}", "",
+                      f"*{len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}{outlets}*", "",
+                      story.summary_en or "_(no summary)_", ""]
+            lines += [f"- {_heading(by_id[i])} — {_byline(by_id[i])}" for i in story.article_ids
+                      if i in by_id] + [""]
     lines += ["", "## Summaries", ""]
     for number, article in enumerate(digest.articles, start=1):
         lines += [f"### {number}. {_heading(article)}", "", _byline(article), "",
@@ -44,6 +55,14 @@ def to_markdown(digest: Digest) -> str:
         if article.title_ar:
             lines += [f"Arabic title: {_one_line(article.title_ar)}", ""]
         lines += [article.translation_en or "_(empty)_", ""]
+    flagged = [article for article in digest.articles if article.flags]
+    if flagged:
+        lines += ["## Sentences to check", "",
+                  "Numbers or Latin-script names in the Arabic that the English translation lacks.", ""]
+        for article in flagged:
+            lines += [f"### {_heading(article)}", ""]
+            lines += [f"- {_one_line(f['en'])} — missing: {', '.join(f['missing'])}  \n  Arabic: {_one_line(f['ar'])}"
+                      for f in article.flags] + [""]
     if digest.errors:
         lines += ["## Input problems", ""]
         lines += [f"- `{e['input']}`: {e['reason']}" + ("" if e.get("skipped", True) else " (kept)") for e in digest.errors]
@@ -51,13 +70,21 @@ def to_markdown(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def write_digest(digest: Digest, out_dir: str | Path) -> list[Path]:
+def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | None = None) -> list[Path]:
+    """digest.json, digest.md and digest.html in ``out_dir``; with ``archive``, also a copy per day
+    there (YYYY-MM-DD.json/.md/.html) and its rebuilt index.html."""
+    from summarize.render_html import to_html, write_archive
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    data, markdown = to_json(digest), to_markdown(digest)
     written = [
-        atomic_write(out / "digest.json", json.dumps(to_json(digest), ensure_ascii=False, indent=2) + "\n"),
-        atomic_write(out / "digest.md", to_markdown(digest)),
+        atomic_write(out / "digest.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n"),
+        atomic_write(out / "digest.md", markdown),
+        atomic_write(out / "digest.html", to_html(data)),
     ]
+    if archive is not None:
+        written += write_archive(data, archive, markdown=markdown)
     return written
 
 

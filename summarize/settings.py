@@ -43,6 +43,8 @@ class Settings:
     no_cache: bool = False
     # interface
     quiet: bool = False
+    date: str | None = None  # the day the digest covers, YYYY-MM-DD (default: the most common article date)
+    archive: str | None = None  # folder for the day-by-day copies and their index.html
     verbose: bool = False
 
     @classmethod

@@ -2,7 +2,7 @@
 batch plan, and the English is put back together paragraph by paragraph."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from summarize.batching import StageStats, generate_batched
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 class TranslatedArticle:
     title_en: str
     paragraphs_en: list[str]
+    # One English segment per Arabic segment (title segments, then body segments): the pairs the
+    # faithfulness flags are computed on. Empty for English articles passed through.
+    segments_en: list[str] = field(default_factory=list)
 
     @property
     def text_en(self) -> str:
@@ -87,9 +90,11 @@ class Translator:
         english = iter(self.translate_segments(flat, on_batch=on_batch))
         results = []
         for article in articles:
-            title = " ".join(next(english) for _ in article.title_segments)
-            paragraphs = [" ".join(next(english) for _ in paragraph) for paragraph in article.paragraphs]
-            results.append(TranslatedArticle(title_en=title, paragraphs_en=[p for p in paragraphs if p]))
+            title_segments = [next(english) for _ in article.title_segments]
+            body = [[next(english) for _ in paragraph] for paragraph in article.paragraphs]
+            paragraphs = [" ".join(segments) for segments in body]
+            results.append(TranslatedArticle(title_en=" ".join(title_segments), paragraphs_en=[p for p in paragraphs if p],
+                                             segments_en=title_segments + [s for segments in body for s in segments]))
         return results
 
     def translate_lines(self, lines: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[str]:

@@ -73,8 +73,23 @@ def test_digest_of_the_seeds_end_to_end(tmp_path, tiny_args):
     assert data["run"]["translator"]["revision"].startswith("sha256:")
     assert_matches_documented_schema(data)
     markdown = (out / "digest.md").read_text(encoding="utf-8")
-    assert markdown.count("### ") == 10
+    # One story, five summaries, five translations (then, with the tiny models' gibberish, sentences to check).
+    assert markdown.split("## Sentences to check")[0].count("### ") == 11
+    assert data["stories"][0]["article_ids"] == sorted(a["id"] for a in data["articles"])
+    assert (out / "digest.html").exists()
     assert "wrote" in result.stderr
+
+
+def test_digest_with_the_extractive_summarizer_a_date_and_an_archive(tmp_path, tiny_args):
+    out, archive = tmp_path / "digest", tmp_path / "archive"
+    result = run_cli("digest", str(SEEDS), "--out", str(out), "--beams", "1", "--translator", tiny_args[1],
+                     "--summarizer", "extractive", "--date", "2018-05-08", "--archive", str(archive))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert data["date"] == "2018-05-08" and data["run"]["summarizer"]["model"] == "extractive"
+    assert all(a["summary_en"] in a["translation_en"] or a["summary_en"].endswith("…") for a in data["articles"])
+    assert (archive / "2018-05-08.html").exists() and "2018-05-08.html" in (archive / "index.html").read_text()
+    assert run_cli("digest", str(SEEDS), "--out", str(out), "--date", "8 May").returncode == 2
 
 
 def documented_fields() -> set[str]:
@@ -87,6 +102,7 @@ def documented_fields() -> set[str]:
 def assert_matches_documented_schema(data: dict) -> None:
     documented = documented_fields()
     produced = set(data) | {f"articles[].{k}" for k in data["articles"][0]} | {f"run.{k}" for k in data["run"]}
+    produced |= {f"stories[].{k}" for k in data["stories"][0]}
     assert produced - documented == set(), "fields missing from the README"
     assert documented - produced == set(), "README documents fields the digest lacks"
 

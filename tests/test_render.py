@@ -14,9 +14,9 @@ def sample_digest() -> Digest:
 def test_json_has_the_documented_fields(tmp_path):
     write_digest(sample_digest(), tmp_path)
     data = json.loads((tmp_path / "digest.json").read_text(encoding="utf-8"))
-    assert set(data) == {"schema_version", "date", "articles", "errors", "run"}
+    assert set(data) == {"schema_version", "date", "stories", "articles", "errors", "run"}
     assert set(data["articles"][0]) == {"id", "source", "url", "date", "language", "title_ar", "title_en", "summary_en",
-                                        "translation_en"}
+                                        "translation_en", "flags"}
     assert data["articles"][0]["title_ar"] == "عنوان"
     assert data["errors"] == [{"input": "bad.jsonl:3", "reason": "malformed JSON", "skipped": True}]
 
@@ -30,7 +30,26 @@ def test_markdown_shows_summaries_then_translations_and_skipped_inputs():
 def test_writing_leaves_no_temporary_files(tmp_path):
     write_digest(sample_digest(), tmp_path)
     write_digest(sample_digest(), tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.json", "digest.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.html", "digest.json", "digest.md"]
+
+
+def test_stories_come_first_in_markdown_json_and_html(tmp_path):
+    from summarize.stories import Story
+
+    digest = sample_digest()
+    digest.stories = [Story(id="story-1", headline_en="The story", summary_en="Story summary.", article_ids=["a1"],
+                            sources=["BBC"])]
+    digest.articles[0].flags = [{"segment": 0, "ar": "عام 2015", "en": "in the year", "missing": ["number:2015"]}]
+    write_digest(digest, tmp_path, archive=tmp_path / "archive")
+    text = (tmp_path / "digest.md").read_text(encoding="utf-8")
+    assert text.index("## Stories") < text.index("Story summary.") < text.index("## Summaries")
+    assert "## Sentences to check" in text and "number:2015" in text
+    data = json.loads((tmp_path / "digest.json").read_text(encoding="utf-8"))
+    assert data["stories"][0]["article_ids"] == ["a1"] and data["articles"][0]["flags"][0]["missing"] == ["number:2015"]
+    html = (tmp_path / "digest.html").read_text(encoding="utf-8")
+    assert html.index("The story") < html.index("A title") and 'dir="rtl"' in html
+    assert sorted(p.name for p in (tmp_path / "archive").iterdir()) == [
+        "2018-05-08.html", "2018-05-08.json", "2018-05-08.md", "index.html"]
 
 
 def test_an_article_without_title_gets_a_heading_from_its_translation():
@@ -70,4 +89,4 @@ def test_a_writer_killed_at_any_moment_leaves_the_old_digest_or_the_new_one(tmp_
         markdown = (tmp_path / "digest.md").read_text(encoding="utf-8")
         assert markdown.startswith("# Arabic news digest") and "## Full translations" in markdown
     # Killed writers may leave their temporary files, never a half-written digest under the real name.
-    assert {p.name for p in tmp_path.iterdir() if not p.name.startswith(".")} == {"digest.json", "digest.md"}
+    assert {p.name for p in tmp_path.iterdir() if not p.name.startswith(".")} == {"digest.html", "digest.json", "digest.md"}
