@@ -27,8 +27,17 @@ def _model_options(parser: argparse.ArgumentParser, translator: bool = True, sum
     if summarizer:
         group.add_argument("--summarizer", help="catalogue name, Hugging Face id or local directory (default: "
                                                 "distilbart-cnn-12-6), or 'extractive': key sentences, no model")
-    group.add_argument("--engine", choices=["torch"], help="generation backend (default: torch)")
+    from summarize.engines import ENGINE_CHOICES
+    from summarize.engines.ctranslate2_engine import COMPUTE_TYPES
+
+    group.add_argument("--engine", choices=ENGINE_CHOICES,
+                       help="generation backend (default: auto: ctranslate2 when the model converts, else torch)")
     group.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default: auto: CUDA if present)")
+    group.add_argument("--compute-type", choices=COMPUTE_TYPES, metavar="TYPE",
+                       help="ctranslate2 weights/arithmetic: " + ", ".join(COMPUTE_TYPES)
+                            + " (default: auto: int8 on CPU, float16 on CUDA); torch runs float32")
+    group.add_argument("--threads", type=int, metavar="N",
+                       help="threads per model (default: every usable core for ctranslate2, torch's own default)")
     cache = parser.add_argument_group("cache")
     cache.add_argument("--cache", metavar="PATH", help="cache file (default: ~/.cache/summarize/cache.sqlite3)")
     cache.add_argument("--no-cache", action="store_true", default=None, help="neither read nor write the cache")
@@ -129,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace):
     from summarize.settings import Settings
 
-    names = ("translator", "summarizer", "engine", "device", "beams", "max_length_factor", "token_budget",
+    names = ("translator", "summarizer", "engine", "device", "compute_type", "threads", "beams", "max_length_factor", "token_budget",
              "max_segment_tokens", "summary_min_tokens", "summary_max_tokens", "summary_beams",
              "no_repeat_ngram_size", "length_penalty", "max_article_chars", "cache", "no_cache", "quiet", "verbose", "date", "archive")
     return Settings.from_env().replace(**{n: getattr(args, n) for n in names if hasattr(args, n)})
@@ -314,13 +323,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO if not getattr(args, "quiet", False)
                         else logging.WARNING, format="%(levelname)s: %(message)s" if verbose else "%(message)s")
     _quiet_libraries(verbose)
+    from summarize.engines import EngineOptionError
     from summarize.ingest import InputError
     from summarize.models import ModelNotFoundError
     from summarize.settings import SettingsError
 
     try:
         return COMMANDS[args.command](args)
-    except (UserError, InputError, SettingsError) as exc:
+    except (UserError, InputError, SettingsError, EngineOptionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ModelNotFoundError as exc:

@@ -21,8 +21,12 @@ class Settings:
     # models: a catalogue name, a Hugging Face id, or a local directory
     translator: str = "opus-mt-ar-en"
     summarizer: str = "distilbart-cnn-12-6"
-    engine: str = "torch"
+    # auto: ctranslate2 when the model converts (Marian and BART do), else torch; see summarize.engines
+    engine: str = "auto"
     device: str = "auto"  # auto | cpu | cuda
+    compute_type: str = "auto"  # CTranslate2's: auto is int8 on CPU, float16 on CUDA; torch runs float32
+    threads: int = 0  # intra-op threads per model; 0: every usable core (ctranslate2), torch's default (torch)
+    ct2_dir: str | None = None  # CTranslate2 conversions (default: models/local/ct2/)
     # translation
     beams: int = 4
     max_length_factor: float = 1.5  # output cap per batch = ceil(factor × longest source) + offset
@@ -67,8 +71,20 @@ class Settings:
         return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None}).validated()
 
     def validated(self) -> "Settings":
+        from summarize.engines import ENGINE_CHOICES
+        from summarize.engines.ctranslate2_engine import COMPUTE_TYPES
+
         if self.device not in ("auto", "cpu", "cuda"):
             raise SettingsError(f"device must be auto, cpu or cuda, not {self.device!r}")
+        if self.engine not in ENGINE_CHOICES:
+            raise SettingsError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, not {self.engine!r}")
+        if self.compute_type not in COMPUTE_TYPES:
+            raise SettingsError(f"compute_type must be one of {', '.join(COMPUTE_TYPES)}, not {self.compute_type!r}")
+        if self.engine == "torch" and self.compute_type not in ("auto", "float32"):
+            raise SettingsError(f"compute_type {self.compute_type} applies to the ctranslate2 engine; "
+                                "torch runs in float32")
+        if self.threads < 0:
+            raise SettingsError(f"threads must be 0 (all usable cores) or more, not {self.threads}")
         for name in ("beams", "token_budget", "max_segment_tokens", "summary_token_budget", "max_article_chars"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, not {getattr(self, name)}")

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from summarize.batching import StageStats, generate_batched
-from summarize.engines import load_engine
+from summarize.engines import load_engine_for
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
 from summarize.segment import split_english_sentences, split_long
@@ -93,7 +93,7 @@ class Summarizer:
         """As Translator.from_settings."""
         model = model or resolve_model(settings.summarizer, role="summarizer")
         cache = settings.open_cache() if cache is True else cache or None
-        engine = load_engine(model, engine=settings.engine, device=settings.device)
+        engine = load_engine_for(model, settings, role="summarizer")
         return cls(engine, summary_generation(settings, model), token_budget=settings.summary_token_budget, cache=cache)
 
     def summarize(self, text: str) -> Summary:

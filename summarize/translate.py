@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from summarize.batching import StageStats, generate_batched
-from summarize.engines import load_engine
+from summarize.engines import load_engine_for
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
 from summarize.normalize import normalize_arabic
@@ -64,7 +64,7 @@ class Translator:
         model = model or resolve_model(settings.translator, role="translator")
         cache = settings.open_cache() if cache is True else cache or None
         return cls(
-            load_engine(model, engine=settings.engine, device=settings.device),
+            load_engine_for(model, settings, role="translator"),
             beams=settings.beams,
             max_length_factor=settings.max_length_factor,
             max_length_offset=settings.max_length_offset,

@@ -34,7 +34,7 @@ def tiny_args(tiny_models):
 def test_help_is_fast_and_imports_no_torch(argv):
     code = ("import sys, summarize.cli as cli\n"
             f"try:\n    cli.main({argv!r})\nexcept SystemExit:\n    pass\n"
-            "print('HEAVY', [m for m in ('torch', 'transformers', 'huggingface_hub') if m in sys.modules])")
+            "print('HEAVY', [m for m in ('torch', 'transformers', 'huggingface_hub', 'ctranslate2') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "usage:" in result.stdout
     assert "HEAVY []" in result.stdout
@@ -71,6 +71,11 @@ def test_digest_of_the_seeds_end_to_end(tmp_path, tiny_args):
     assert data["run"]["translator"]["generation"]["num_beams"] == 2
     assert data["run"]["counts"]["articles"] == 5
     assert data["run"]["translator"]["revision"].startswith("sha256:")
+    # The default engine is auto: both tiny models convert, so CTranslate2 runs them (int8 on CPU), and
+    # the log says so.
+    for role in ("translator", "summarizer"):
+        assert (data["run"][role]["engine"], data["run"][role]["compute_type"]) == ("ctranslate2", "int8")
+        assert re.search(rf"^{role} \S+: ctranslate2 engine \(cpu, int8; picked by --engine auto\)$", result.stderr, re.M)
     assert_matches_documented_schema(data)
     markdown = (out / "digest.md").read_text(encoding="utf-8")
     # One story, five summaries, five translations (then, with the tiny models' gibberish, sentences to check).
@@ -87,9 +92,24 @@ def test_digest_with_the_extractive_summarizer_a_date_and_an_archive(tmp_path, t
     assert result.returncode == 0, result.stderr
     data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
     assert data["date"] == "2018-05-08" and data["run"]["summarizer"]["model"] == "extractive"
-    assert all(a["summary_en"] in a["translation_en"] or a["summary_en"].endswith("…") for a in data["articles"])
+    # Extractive: each summary is sentences of its own translation, in order (or one cut with "…").
+    assert all(built_from_sentences(a["summary_en"], a["translation_en"]) or a["summary_en"].endswith("…")
+               for a in data["articles"])
     assert (archive / "2018-05-08.html").exists() and "2018-05-08.html" in (archive / "index.html").read_text()
     assert run_cli("digest", str(SEEDS), "--out", str(out), "--date", "8 May").returncode == 2
+
+
+def built_from_sentences(summary: str, text: str) -> bool:
+    """Whether ``summary`` is sentences of ``text`` joined by spaces, in their order in the text."""
+    from summarize.segment import split_english_sentences
+
+    rest = summary
+    for sentence in split_english_sentences(text):
+        if rest == sentence:
+            return True
+        if rest.startswith(sentence + " "):
+            rest = rest[len(sentence) + 1:]
+    return False
 
 
 def documented_fields() -> set[str]:
@@ -107,10 +127,13 @@ def assert_matches_documented_schema(data: dict) -> None:
     assert documented - produced == set(), "README documents fields the digest lacks"
 
 
-def test_translate_keeps_one_output_line_per_input_line(tiny_args):
+@pytest.mark.parametrize("engine", ["torch", "ctranslate2"])
+def test_translate_keeps_one_output_line_per_input_line(tiny_args, engine):
     lines = ["أعلن الرئيس الأمريكي انسحاب بلاده. وقال إن الاتفاق سيئ!", "", "هل ستبقى إيران في الاتفاق؟", "   "]
-    result = run_cli("translate", "--beams", "1", "--translator", tiny_args[1], stdin="\n".join(lines) + "\n")
+    result = run_cli("translate", "--beams", "1", "--engine", engine, "--translator", tiny_args[1],
+                     stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
+    assert f": {engine} engine (cpu" in result.stderr and "as asked" in result.stderr
     output = result.stdout.split("\n")
     assert output[-1] == "" and len(output) - 1 == len(lines)
     assert output[0].strip() and output[2].strip() and output[1] == "" and output[3] == ""
@@ -153,6 +176,19 @@ def test_models_tiny_builds_loadable_models(tmp_path):
 def test_bad_option_value_is_a_usage_error(tmp_path):
     result = run_cli("digest", str(SEEDS), "--out", str(tmp_path), "--beams", "0")
     assert result.returncode == 2 and result.stderr.startswith("error: beams must be at least 1")
+
+
+def test_engine_options_that_cannot_apply_are_one_line_errors(tmp_path, tiny_args):
+    result = run_cli("translate", "--engine", "torch", "--compute-type", "int8", "--translator", tiny_args[1], stdin="قال\n")
+    assert result.returncode == 2 and result.stderr.startswith("error: compute_type int8 applies to the ctranslate2")
+    import ctranslate2
+
+    if "float16" in ctranslate2.get_supported_compute_types("cpu"):
+        pytest.skip("this CPU does float16 in CTranslate2")
+    result = run_cli("translate", "--engine", "ctranslate2", "--compute-type", "float16", "--device", "cpu",
+                     "--translator", tiny_args[1], stdin="قال\n")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: compute_type float16 is not supported on this cpu")
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:

@@ -22,7 +22,22 @@ def test_replace_ignores_unset_options_and_rejects_unknown_ones():
         base.replace(beam=2)
 
 
-@pytest.mark.parametrize("field, value", [("device", "tpu"), ("beams", 0), ("token_budget", -1), ("max_length_factor", 0)])
+@pytest.mark.parametrize("field, value", [("device", "tpu"), ("beams", 0), ("token_budget", -1), ("max_length_factor", 0),
+                                          ("engine", "onnx"), ("compute_type", "int4"), ("threads", -1)])
 def test_invalid_values_are_refused(field, value):
     with pytest.raises(SettingsError):
         Settings().replace(**{field: value})
+
+
+def test_engine_settings_default_to_auto_and_read_the_environment():
+    assert (Settings().engine, Settings().compute_type, Settings().threads) == ("auto", "auto", 0)
+    settings = Settings.from_env({"SUMMARIZE_ENGINE": "ctranslate2", "SUMMARIZE_COMPUTE_TYPE": "float32",
+                                  "SUMMARIZE_THREADS": "2", "SUMMARIZE_CT2_DIR": "/tmp/conversions"})
+    assert (settings.engine, settings.compute_type, settings.threads, settings.ct2_dir) == \
+        ("ctranslate2", "float32", 2, "/tmp/conversions")
+
+
+def test_a_quantised_compute_type_on_the_torch_engine_is_refused():
+    with pytest.raises(SettingsError, match="applies to the ctranslate2 engine"):
+        Settings().replace(engine="torch", compute_type="int8")
+    assert Settings().replace(engine="torch", compute_type="float32").compute_type == "float32"

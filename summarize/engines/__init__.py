@@ -2,26 +2,75 @@
 from __future__ import annotations
 
 import importlib
+import logging
+from pathlib import Path
 
-from summarize.engines.base import Engine, GenerationSettings
+from summarize.engines.base import Engine, EngineOptionError, GenerationSettings
 
 ENGINES: dict[str, str] = {
     "torch": "summarize.engines.torch_engine:TorchEngine",
+    "ctranslate2": "summarize.engines.ctranslate2_engine:CTranslate2Engine",
 }
+# What --engine accepts: a registered engine, or "auto" (see pick_engine).
+ENGINE_CHOICES = ("auto", *ENGINES)
+
+log = logging.getLogger("summarize")
 
 
 def engine_class(name: str) -> type[Engine]:
     try:
         target = ENGINES[name]
     except KeyError:
-        raise ValueError(f"unknown engine {name!r}; choose from: {', '.join(sorted(ENGINES))}") from None
+        raise EngineOptionError(f"unknown engine {name!r}; choose from: {', '.join(sorted(ENGINES))}") from None
     module, _, attr = target.partition(":")
     return getattr(importlib.import_module(module), attr)
 
 
-def load_engine(model, *, engine: str = "torch", device: str = "auto") -> Engine:
-    """Load ``model`` (a resolved model) on the named backend."""
-    return engine_class(engine)(model, device=device)
+def pick_engine(model, requested: str) -> str:
+    """The engine to run ``model`` (a resolved model, or a model directory) on. A named engine is
+    returned as is; ``auto`` is ``ctranslate2`` when the package is installed and its converter handles
+    the model's architecture (config.json ``model_type``: Marian, BART, mBART, M2M100/NLLB, Pegasus,
+    T5…), ``torch`` otherwise. Callers report the choice."""
+    if requested != "auto":
+        engine_class(requested)  # unknown names fail here, with the choices
+        return requested
+    from summarize.engines.ctranslate2_engine import convertible
+
+    return "ctranslate2" if convertible(model) else "torch"
 
 
-__all__ = ["ENGINES", "Engine", "GenerationSettings", "engine_class", "load_engine"]
+def load_engine(model, *, engine: str = "torch", device: str = "auto", compute_type: str = "auto",
+                threads: int | None = None, conversions=None) -> Engine:
+    """Load ``model`` (a resolved model) on the named backend (or the one ``auto`` picks).
+
+    ``compute_type`` is CTranslate2's (auto: int8 on CPU, float16 on CUDA); the torch engine computes
+    in float32 and accepts only auto or float32. ``threads``: intra-op threads (default: CTranslate2
+    takes every core the process may use, torch keeps its own default, the physical cores).
+    ``conversions``: where CTranslate2 conversions are kept (default: see ``conversions_dir``)."""
+    chosen = pick_engine(model, engine)
+    if chosen == "ctranslate2":
+        return engine_class(chosen)(model, device=device, compute_type=compute_type, intra_threads=threads,
+                                     conversions=conversions)
+    if compute_type not in ("auto", "float32"):
+        message = f"compute_type {compute_type} applies to the ctranslate2 engine; torch runs in float32"
+        if engine != "auto":
+            raise EngineOptionError(message)
+        log.warning("warning: %s (auto picked torch for %s)", message, getattr(model, "name", model))
+    return engine_class(chosen)(model, device=device, threads=threads)
+
+
+def load_engine_for(model, settings, *, role: str) -> Engine:
+    """Load ``model`` as the run's ``settings`` ask (engine, device, compute type, threads) and say
+    which engine runs it: with ``auto`` the user did not choose, so the log line is their only way
+    to know."""
+    engine = load_engine(model, engine=settings.engine, device=settings.device,
+                         compute_type=settings.compute_type, threads=settings.threads or None,
+                         conversions=Path(settings.ct2_dir).expanduser() if settings.ct2_dir else None)
+    details = [engine.device] + ([engine.compute_type] if hasattr(engine, "compute_type") else [])
+    how = "picked by --engine auto" if settings.engine == "auto" else "as asked"
+    log.info("%s %s: %s engine (%s; %s)", role, model.name, engine.name, ", ".join(details), how)
+    return engine
+
+
+__all__ = ["ENGINES", "ENGINE_CHOICES", "Engine", "EngineOptionError", "GenerationSettings", "engine_class", "load_engine", "load_engine_for",
+           "pick_engine"]

@@ -10,6 +10,11 @@ from typing import Any, ClassVar, Sequence
 from summarize.models import ResolvedModel
 
 
+class EngineOptionError(ValueError):
+    """An engine option (engine, device, compute type) this model or machine cannot honour: a user's
+    error, reported as one line."""
+
+
 @dataclass(frozen=True)
 class GenerationSettings:
     """Everything that changes what a model writes. Each engine maps these to its own arguments so
@@ -69,3 +74,37 @@ class Engine(abc.ABC):
 
     def describe(self) -> dict[str, Any]:
         return {"engine": self.name, **self.model.describe()}
+
+
+# Tokenizers report this (≈1e30) when a checkpoint does not state its input limit.
+_UNSET_MAX_LENGTH = 1_000_000
+
+
+class TokenizedEngine(Engine):
+    """An engine that reads its inputs with the checkpoint's own Hugging Face tokenizer. Both backends
+    tokenize the same way, so lengths, limits and batches are the same whichever one runs."""
+
+    tokenizer: Any
+    # The model's position embeddings (config ``max_position_embeddings``), None when it has none.
+    max_positions: int | None = None
+
+    def load_tokenizer(self) -> Any:
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(self.model.path)
+        if self.model.preset is not None and self.model.preset.src_lang:
+            tokenizer.src_lang = self.model.preset.src_lang
+        return tokenizer
+
+    @property
+    def max_input_tokens(self) -> int:
+        limits = [self.max_positions]
+        if self.tokenizer.model_max_length < _UNSET_MAX_LENGTH:
+            limits.append(self.tokenizer.model_max_length)
+        known = [limit for limit in limits if limit]
+        return min(known) if known else 512
+
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]

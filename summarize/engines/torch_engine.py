@@ -5,11 +5,8 @@ import copy
 from functools import cached_property
 from typing import Sequence
 
-from summarize.engines.base import Engine, GenerationSettings
+from summarize.engines.base import EngineOptionError, GenerationSettings, TokenizedEngine
 from summarize.models import ResolvedModel
-
-# Tokenizers report this (≈1e30) when a checkpoint does not state its input limit.
-_UNSET_MAX_LENGTH = 1_000_000
 
 
 def pick_device(requested: str) -> str:
@@ -18,24 +15,26 @@ def pick_device(requested: str) -> str:
     if requested == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if requested == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("--device cuda was asked for, but torch sees no CUDA device here")
+        raise EngineOptionError("--device cuda was asked for, but torch sees no CUDA device here")
     return requested
 
 
-class TorchEngine(Engine):
+class TorchEngine(TokenizedEngine):
     name = "torch"
 
-    def __init__(self, model: ResolvedModel, device: str = "auto") -> None:
+    def __init__(self, model: ResolvedModel, device: str = "auto", *, threads: int | None = None) -> None:
         super().__init__(model, device)
         import torch
-        from transformers import AutoConfig, AutoTokenizer
+        from transformers import AutoConfig
 
         self._torch = torch
         self.device = pick_device(device)
+        if threads:
+            # torch's thread pool is the process's: the last engine loaded with a number sets it.
+            torch.set_num_threads(threads)
         self.config = AutoConfig.from_pretrained(model.path)
-        self.tokenizer = AutoTokenizer.from_pretrained(model.path)
-        if model.preset is not None and model.preset.src_lang:
-            self.tokenizer.src_lang = model.preset.src_lang
+        self.max_positions = getattr(self.config, "max_position_embeddings", None)
+        self.tokenizer = self.load_tokenizer()
 
     @cached_property
     def network(self):
@@ -59,18 +58,6 @@ class TorchEngine(Engine):
         if preset is not None and preset.tgt_lang:
             config.forced_bos_token_id = self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
         return config
-
-    @property
-    def max_input_tokens(self) -> int:
-        limits = [getattr(self.config, "max_position_embeddings", None)]
-        if self.tokenizer.model_max_length < _UNSET_MAX_LENGTH:
-            limits.append(self.tokenizer.model_max_length)
-        return min(limit for limit in limits if limit) if any(limits) else 512
-
-    def token_lengths(self, texts: Sequence[str]) -> list[int]:
-        if not texts:
-            return []
-        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
 
     def generate(self, texts: Sequence[str], settings: GenerationSettings) -> list[str]:
         if not texts:

@@ -1,0 +1,501 @@
+"""The CTranslate2 backend: the model's own Hugging Face tokenizer, a CTranslate2 copy of the model
+(converted on first use, then reused), and ``Translator.translate_batch``.
+
+Why it exists: on CPU, CTranslate2 with int8 weights runs the same Marian/BART networks about 2.7 times
+faster than transformers in float32 for translation and about 6 times for beam-search summaries, in
+well under half the memory (``python -m summarize.bench``).
+
+Same meaning as the torch engine. Both engines read the checkpoint's generation config and map our
+``GenerationSettings`` onto their own arguments so that a setting means the same thing on either:
+
+============================  =======================================  ==================================
+GenerationSettings / ckpt     transformers ``generate``                CTranslate2 ``translate_batch``
+============================  =======================================  ==================================
+num_beams                     num_beams                                beam_size
+output_cap(longest source)    max_new_tokens (capped at positions−1)   max_decoding_length (see below)
+min_new_tokens                min_new_tokens                           min_decoding_length
+no_repeat_ngram_size          no_repeat_ngram_size                     no_repeat_ngram_size
+length_penalty                length_penalty                           length_penalty
+bad_words_ids (Marian: pad)   bad_words_ids                            suppress_sequences (pad is not
+                                                                       even in a converted Marian vocab)
+decoder_start_token_id        decoder_input_ids                        config ``decoder_start_token``
+                                                                       (Marian: zero embedding = pad row)
+forced_bos_token_id           ForcedBOSTokenLogitsProcessor            target_prefix = [that token]
+forced_eos_token_id           EOS forced at the last allowed step      one step fewer (same tokens)
+eos_token_id                  eos_token_id                             end_token
+repetition_penalty            repetition_penalty                       repetition_penalty
+============================  =======================================  ==================================
+
+Lengths: transformers counts a forced BOS among the new tokens and, with ``forced_eos_token_id``, spends
+the last of ``max_new_tokens`` on a forced EOS, so at most ``cap − 1`` real tokens come out.
+CTranslate2 counts the target prefix in ``max_decoding_length`` and ``min_decoding_length`` too, but
+never forces an EOS: it simply stops. So ``max_decoding_length = cap − 1`` when the checkpoint forces
+EOS, ``cap`` otherwise, and ``min_decoding_length = min_new_tokens`` (at most that maximum): greedy outputs are
+token-for-token identical at float32 (``tests/engines/test_ctranslate2_engine.py``).
+
+Beam search: all ``num_beams`` hypotheses are asked for, so the search ends, as transformers' does with
+``early_stopping=True``, once ``num_beams`` hypotheses are finished (not as soon as the best beam is),
+and a hypothesis stopped by the cap is ranked as transformers ranks it (its forced EOS makes it one
+token longer for the length penalty). What remains differs in ranking only, never in what a setting
+means: (1) transformers applies its logits processors (minimum length, no-repeat n-grams, bad words)
+to log-probabilities without renormalising (``renormalize_logits=False``), so a masked token's
+probability is lost from a beam's score; CTranslate2 masks before the softmax; (2) transformers'
+default ``early_stopping=False`` keeps searching after ``num_beams`` hypotheses have finished (the
+distilbart/bart-large-cnn checkpoints set ``True``); (3) transformers draws each step's candidates
+from ``2 × num_beams`` so that a finished hypothesis does not narrow the beam; CTranslate2 draws
+``num_beams``. With random weights EOS never competes and beams match exactly; with EOS made likely,
+they match once transformers runs with ``renormalize_logits=True, early_stopping=True`` in every case
+the tests try, (3) aside.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import time
+import uuid
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Sequence
+
+from summarize.engines.base import EngineOptionError, GenerationSettings, TokenizedEngine
+from summarize.models import LOCAL_MODELS_DIR, ResolvedModel
+
+log = logging.getLogger("summarize")
+
+CT2_DIR_ENV = "SUMMARIZE_CT2_DIR"
+# Written last into a conversion: a folder without it is not a finished conversion and is never used.
+MARKER = "summarize-conversion.json"
+# A staging folder whose process is gone (or that is older than this) is an interrupted conversion.
+_STALE_AFTER_S = 24 * 3600
+
+# Seq2seq architectures (config.json ``model_type``) this engine can run: the installed converter must
+# also register a loader for them (``convertible``). Encoder-decoder only: decoder-only models the
+# converter knows (GPT-2, Llama…) need a ``ctranslate2.Generator``, and Whisper takes audio.
+SEQ2SEQ_MODEL_TYPES = ("marian", "bart", "mbart", "m2m_100", "pegasus", "t5", "mt5", "umt5")
+
+# Config fields of the pre-4.0 transformers BART family that transformers 5 no longer writes (nor
+# defines), while ctranslate2 4.8's BART loader still reads ``normalize_before`` (AttributeError
+# otherwise) and ``normalize_embedding``. The values are the ones BART checkpoints always carried; only
+# absent fields are filled, so a hub config.json that still has them wins. The Marian and M2M100/NLLB
+# loaders set the two they read themselves.
+_BART_LEGACY_CONFIG = {
+    "normalize_before": False,  # post-norm layers
+    "add_final_layer_norm": False,
+    "normalize_embedding": True,  # BART has layernorm_embedding
+    "static_position_embeddings": False,  # learned positions
+    "add_bias_logits": False,
+}
+# MBart and Pegasus are pre-norm with a final layer norm; Pegasus has sinusoidal positions and no
+# embedding layer norm.
+_MBART_LEGACY_CONFIG = {**_BART_LEGACY_CONFIG, "normalize_before": True, "add_final_layer_norm": True}
+_PEGASUS_LEGACY_CONFIG = {**_MBART_LEGACY_CONFIG, "normalize_embedding": False, "static_position_embeddings": True}
+_LEGACY_CONFIG_BY_TYPE = {"bart": _BART_LEGACY_CONFIG, "mbart": _MBART_LEGACY_CONFIG,
+                          "pegasus": _PEGASUS_LEGACY_CONFIG}
+
+
+# --- choices that do not need the model ------------------------------------------------------------
+
+
+def usable_cores() -> int:
+    """Cores this process may run on: the affinity mask (taskset, cgroup cpusets) when the platform
+    has one, else os.cpu_count()."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def pick_device(requested: str) -> str:
+    import ctranslate2
+
+    cuda = ctranslate2.get_cuda_device_count() > 0
+    if requested == "auto":
+        return "cuda" if cuda else "cpu"
+    if requested == "cuda" and not cuda:
+        raise EngineOptionError("--device cuda was asked for, but CTranslate2 sees no CUDA device here")
+    if requested not in ("cpu", "cuda"):
+        raise EngineOptionError(f"device must be auto, cpu or cuda, not {requested!r}")
+    return requested
+
+
+# int8 weights with float32 activations on CPU: the fastest CTranslate2 path on x86/ARM CPUs, and a
+# model four times smaller. float16 on CUDA: tensor-core matrix products with quality indistinguishable
+# from float32; int8_float16 (ask for it with compute_type) halves the weights' GPU memory again. Not
+# measured here: the development machine has no GPU.
+DEFAULT_COMPUTE_TYPES = {"cpu": ("int8", "int8_float32", "float32"),
+                         "cuda": ("float16", "int8_float16", "bfloat16", "float32")}
+COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                 "bfloat16", "float32")
+
+
+def resolve_compute_type(requested: str, device: str) -> str:
+    import ctranslate2
+
+    if requested not in COMPUTE_TYPES:
+        raise EngineOptionError(f"compute_type must be one of {', '.join(COMPUTE_TYPES)}, not {requested!r}")
+    supported = ctranslate2.get_supported_compute_types(device)
+    if requested == "auto":
+        return next(t for t in DEFAULT_COMPUTE_TYPES[device] if t in supported)
+    if requested not in supported:
+        raise EngineOptionError(f"compute_type {requested} is not supported on this {device} "
+                         f"(supported here: {', '.join(sorted(supported))})")
+    return requested
+
+
+def storage_type(compute_type: str) -> str:
+    """The weight type a conversion is saved with, for a given compute type.
+
+    Quantize when converting, not when loading: an int8 folder is a quarter of the float32 one on disk,
+    loads faster, and loading never holds the float32 weights in memory (CTranslate2 would otherwise
+    read them in full and quantize at load, doubling peak memory for a moment). CTranslate2 converts
+    stored weights to the requested compute type at load, so every int8 variant (int8 on CPU,
+    int8_float16 on CUDA) shares one int8 folder; float16/bfloat16 are stored as such; float32 (for
+    exact comparisons) keeps full precision."""
+    if compute_type.startswith("int8"):
+        return "int8"
+    return compute_type
+
+
+def model_type(model: ResolvedModel | os.PathLike | str) -> str | None:
+    path = Path(getattr(model, "path", model))
+    try:
+        return json.loads((path / "config.json").read_text(encoding="utf-8")).get("model_type")
+    except (OSError, ValueError):
+        return None
+
+
+def convertible(model: ResolvedModel | os.PathLike | str) -> bool:
+    """Whether ctranslate2 is installed and its TransformersConverter can convert this model into a
+    seq2seq model this engine runs."""
+    import importlib.util
+
+    kind = model_type(model)
+    if kind not in SEQ2SEQ_MODEL_TYPES or importlib.util.find_spec("ctranslate2") is None:
+        return False
+    try:
+        from ctranslate2.converters.transformers import _MODEL_LOADERS
+        from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
+    except Exception:  # a broken install counts as not installed
+        return False
+    return CONFIG_MAPPING_NAMES.get(kind) in _MODEL_LOADERS
+
+
+# --- conversion cache --------------------------------------------------------------------------------
+
+
+def conversions_dir() -> Path:
+    configured = os.environ.get(CT2_DIR_ENV)
+    return Path(configured).expanduser() if configured else LOCAL_MODELS_DIR / "ct2"
+
+
+def conversion_path(model: ResolvedModel, quantization: str, root: Path | None = None) -> Path:
+    """``<root>/<model name>--<revision>--<quantization>``: one folder per source revision and weight
+    type; the name part is only for people reading the listing."""
+    name = re.sub(r"[^\w.-]+", "_", Path(model.name).name if model.preset is None and model.hf_id is None
+                  else model.name).strip("_") or "model"
+    revision = re.sub(r"[^\w.-]+", "_", model.revision)
+    return (root or conversions_dir()) / f"{name}--{revision}--{quantization}"
+
+
+def is_complete(path: Path) -> bool:
+    return (path / MARKER).is_file() and (path / "model.bin").is_file()
+
+
+def ensure_converted(model: ResolvedModel, quantization: str, root: Path | None = None) -> Path:
+    """The CTranslate2 conversion of ``model`` with ``quantization`` weights, converted now unless a
+    complete one is there already.
+
+    Converts into a hidden staging sibling (``.NAME.partial-PID-…``, same filesystem) and renames it
+    into place only once the marker is written, so at every instant the final folder is absent or
+    complete: a failed, killed or interrupted conversion never leaves something a later run would load.
+    A staging folder left by a process that died is removed on the next conversion."""
+    target = conversion_path(model, quantization, root)
+    if is_complete(target):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_partials(target)
+    staging = target.with_name(f".{target.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    log.info("converting %s for CTranslate2 (%s weights) into %s; once: later runs reuse it",
+             model.name, quantization, target)
+    started = time.perf_counter()
+    try:
+        convert(model, staging, quantization)  # the converter creates the folder itself
+        (staging / MARKER).write_text(json.dumps(_provenance(model, quantization), indent=2) + "\n",
+                                      encoding="utf-8")
+        _publish(staging, target)
+    except BaseException:  # KeyboardInterrupt included: never leave a half-written folder behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    log.info("converted %s in %.0f s", model.name, time.perf_counter() - started)
+    return target
+
+
+def convert(model: ResolvedModel, output_dir: Path, quantization: str) -> None:
+    """Run ctranslate2's TransformersConverter on ``model`` into ``output_dir`` (which must not exist)."""
+    from ctranslate2.converters import TransformersConverter
+
+    legacy = _LEGACY_CONFIG_BY_TYPE.get(model_type(model) or "", {})
+
+    class _Converter(TransformersConverter):
+        # The pitfall: ctranslate2 4.8 reads BART config fields transformers 5 no longer writes. Fill
+        # in the absent ones on the loaded model's config, then let the converter's own loader run.
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            loaded = super().load_model(model_class, model_name_or_path, **kwargs)
+            for field, value in legacy.items():
+                if not hasattr(loaded.config, field):
+                    setattr(loaded.config, field, value)
+            return loaded
+
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar per conversion is noise
+    try:
+        _Converter(str(model.path)).convert(str(output_dir), quantization=quantization)
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
+def _provenance(model: ResolvedModel, quantization: str) -> dict[str, Any]:
+    from importlib.metadata import version
+
+    return {"source": model.describe(), "quantization": quantization, "ctranslate2": version("ctranslate2"),
+            "transformers": version("transformers"),
+            "converted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def _publish(staging: Path, target: Path) -> None:
+    if target.exists() and not is_complete(target):
+        # An unmarked folder (copied by hand, or from an older layout): move it aside, never load it.
+        retired = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        target.rename(retired)
+        shutil.rmtree(retired, ignore_errors=True)
+    try:
+        staging.rename(target)
+    except OSError:
+        if not is_complete(target):
+            raise
+        # Another process finished the same conversion first: use theirs.
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_partials(target: Path) -> None:
+    for partial in target.parent.glob(f".{target.name}.partial-*"):
+        match = re.match(r"\.(?:.*)\.partial-(\d+)-", partial.name)
+        pid = int(match.group(1)) if match else None
+        try:
+            age = time.time() - partial.stat().st_mtime
+        except OSError:
+            continue
+        if pid is None or not _alive(pid) or age > _STALE_AFTER_S:
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+# --- the engine ----------------------------------------------------------------------------------------
+
+
+class CTranslate2Engine(TokenizedEngine):
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        model: ResolvedModel,
+        device: str = "auto",
+        *,
+        compute_type: str = "auto",
+        intra_threads: int | None = None,
+        inter_threads: int = 1,
+        conversions: Path | None = None,
+    ) -> None:
+        super().__init__(model, device)
+        self.device = pick_device(device)
+        self.compute_type = resolve_compute_type(compute_type, self.device)
+        self.quantization = storage_type(self.compute_type)
+        self.tokenizer = self.load_tokenizer()
+        self.config = json.loads((Path(model.path) / "config.json").read_text(encoding="utf-8"))
+        self.max_positions = self.config.get("max_position_embeddings")
+        self._conversions = conversions
+        # Threads: our batching hands over one batch at a time and waits for it, so one translation
+        # runs at a time (inter_threads=1; more would only sit idle, and inter × intra must not exceed
+        # the cores). That one translation gets every core the process may use (intra_threads):
+        # CTranslate2's own default (0) is 4 threads, too few on big machines and too many when a
+        # container is limited to 2.
+        self.intra_threads = intra_threads or usable_cores()
+        self.inter_threads = inter_threads
+
+    # Converted and loaded on first generation, as the torch engine loads its weights: a run the cache
+    # answers entirely never converts nor loads anything.
+    @cached_property
+    def path(self) -> Path:
+        """The CTranslate2 conversion in use (converted now on first use)."""
+        return ensure_converted(self.model, self.quantization, self._conversions)
+
+    @cached_property
+    def translator(self) -> Any:
+        import ctranslate2
+
+        return ctranslate2.Translator(
+            str(self.path), device=self.device, compute_type=self.compute_type,
+            intra_threads=self.intra_threads, inter_threads=self.inter_threads,
+        )
+
+    @cached_property
+    def _vocabulary(self) -> set[str]:
+        return set(_target_vocabulary(self.path))
+
+    @cached_property
+    def _generation(self) -> dict[str, Any]:
+        return self._generation_options(self.model.preset)
+
+    def _generation_options(self, preset: Any) -> dict[str, Any]:
+        """What the checkpoint's generation config asks of every generation, in CTranslate2 terms, as
+        the torch engine reads it (``generation_config.json``, else the model config)."""
+        from transformers import AutoConfig, GenerationConfig
+
+        try:
+            config = GenerationConfig.from_pretrained(self.model.path)
+        except OSError:
+            config = GenerationConfig.from_model_config(AutoConfig.from_pretrained(self.model.path))
+        tokens = self.tokenizer.convert_ids_to_tokens
+
+        forced_bos = config.forced_bos_token_id
+        if preset is not None and preset.tgt_lang:
+            forced_bos = self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+        eos = config.eos_token_id
+        eos_ids = [] if eos is None else [eos] if isinstance(eos, int) else list(eos)
+        # A bad word the converted vocabulary lacks (Marian's pad, dropped by the converter) can never
+        # be generated anyway.
+        suppress = [tokens(list(ids)) for ids in (config.bad_words_ids or [])]
+        suppress = [seq for seq in suppress if all(t in self._vocabulary for t in seq)]
+        return {
+            "prefix": [tokens(forced_bos)] if forced_bos is not None else None,
+            "end_token": [tokens(i) for i in eos_ids] or None,
+            "forced_eos": config.forced_eos_token_id is not None,
+            "suppress_sequences": suppress or None,
+            "repetition_penalty": config.repetition_penalty or 1.0,
+        }
+
+    def generate(self, texts: Sequence[str], settings: GenerationSettings) -> list[str]:
+        if not texts:
+            return []
+        _switch_to(self)
+        ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        longest = max(len(row) for row in ids)
+        if longest > self.max_input_tokens:
+            # Never truncated silently: the stages above split long texts before they get here.
+            raise ValueError(f"an input of {longest} tokens is longer than the {self.max_input_tokens} tokens "
+                             f"{self.model.name} reads; split it before generating")
+        source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        # As the torch engine: the cap comes from the longest source of the batch and stays within the
+        # decoder's positions.
+        cap = min(settings.output_cap(longest), self.max_input_tokens - 1)
+        options = self._generation
+        prefix = options["prefix"]
+        beam = settings.num_beams > 1
+        max_decoding = max(1, cap - 1) if options["forced_eos"] else cap
+        results = self.translator.translate_batch(
+            source,
+            target_prefix=[list(prefix) for _ in source] if prefix else None,
+            beam_size=settings.num_beams,
+            # All beams' hypotheses: the search then ends when num_beams hypotheses are finished, as
+            # transformers' does (early_stopping=True), rather than as soon as the best beam is.
+            num_hypotheses=settings.num_beams,
+            return_scores=beam,
+            return_end_token=True,
+            max_decoding_length=max_decoding,
+            # A minimum above the cap (--summary-min-tokens 56 with --summary-max-tokens 12) yields to
+            # the cap, as in transformers, where the forced EOS at the last step wins over the minimum.
+            min_decoding_length=min(settings.min_new_tokens, max_decoding),
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            length_penalty=settings.length_penalty,
+            repetition_penalty=options["repetition_penalty"],
+            suppress_sequences=options["suppress_sequences"],
+            end_token=options["end_token"],
+            max_input_length=0,  # batches arrive within the model's limit; never truncate silently
+            max_batch_size=0,  # the batch is ready: our batching already sorted and sized it
+        )
+        return [self.decode(self._best(result, settings) if beam else result.hypotheses[0]) for result in results]
+
+    def _best(self, result: Any, settings: GenerationSettings) -> list[str]:
+        """The hypothesis transformers would return. A hypothesis stopped by the cap gets, in
+        transformers, one more step spent on the forced EOS, and its score is divided by that longer
+        length: rank it so (only the order of finished beams changes, never a token)."""
+        ends = set(self._generation["end_token"] or [])
+        scored = []
+        for tokens, score in zip(result.hypotheses, result.scores):
+            if self._generation["forced_eos"] and settings.length_penalty and tokens and tokens[-1] not in ends:
+                score *= (len(tokens) / (len(tokens) + 1)) ** settings.length_penalty
+            scored.append((score, tokens))
+        return max(scored, key=lambda pair: pair[0])[1]  # max keeps the first of equal scores
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        tokens = list(tokens)
+        ends = set(self._generation["end_token"] or [])
+        while tokens and tokens[-1] in ends:
+            tokens.pop()
+        ids = self.tokenizer.convert_tokens_to_ids(tokens)
+        return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+
+    def identity(self) -> dict[str, Any]:
+        # int8 and float32 write different text: the compute type is part of what a cache key names.
+        return {**super().identity(), "compute_type": self.compute_type}
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "compute_type": self.compute_type}
+
+
+# The engine that generated last in this process (its id), see _switch_to.
+_last_engine: int | None = None
+
+
+def _switch_to(engine: CTranslate2Engine) -> None:
+    """When another engine takes over (a digest's summariser after its translator), hand the freed
+    working memory of the previous one back to the system first. CTranslate2's buffers are malloc'd
+    from glibc's per-thread arenas, which keep freed memory: without this, the translator's last
+    batches stay resident under the summariser's (measured: a digest's peak RSS 1.51 → 1.38 GB with
+    the default token budgets). Only at a switch: trimming after every batch costs about 2 % of
+    throughput in page faults, for nothing, as batches of one engine reuse the same memory."""
+    global _last_engine
+    if _last_engine is not None and _last_engine != id(engine) and engine.device == "cpu":
+        release_free_memory()
+    _last_engine = id(engine)
+
+
+def release_free_memory() -> None:
+    """glibc's malloc_trim(0): free memory at the top of the heap and whole free pages inside every
+    arena go back to the system. A no-op where there is no glibc (macOS, musl)."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _target_vocabulary(path: Path) -> list[str]:
+    for name in ("shared_vocabulary.json", "target_vocabulary.json"):
+        if (path / name).is_file():
+            return json.loads((path / name).read_text(encoding="utf-8"))
+    for name in ("shared_vocabulary.txt", "target_vocabulary.txt"):
+        if (path / name).is_file():
+            return (path / name).read_text(encoding="utf-8").splitlines()
+    return []

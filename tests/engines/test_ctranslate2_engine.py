@@ -1,0 +1,389 @@
+"""The CTranslate2 engine: same outputs as the torch engine at float32, conversion on first use that is
+reused and never half-written, the ``auto`` choice, and a whole digest on it."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ctranslate2")
+
+from summarize.engines import ENGINES, load_engine, pick_engine  # noqa: E402
+from summarize.engines import ctranslate2_engine as ct2  # noqa: E402
+from summarize.engines.base import GenerationSettings  # noqa: E402
+from summarize.models import ResolvedModel, resolve_model  # noqa: E402
+from summarize.tiny import arabic_seed_lines, english_lines  # noqa: E402
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def conversions(tmp_path_factory):
+    """Conversions of this module go to a temporary folder, never into models/local/."""
+    root = tmp_path_factory.mktemp("ct2")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ct2.CT2_DIR_ENV, str(root))
+        yield root
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """One thread per engine in these tests. The tiny models run thousands of tiny operations, each
+    ending at a barrier of an OpenMP thread team whose threads spin while they wait; on a busy machine
+    (tests run side by side, and torch's and CTranslate2's teams share this process) every barrier
+    waits for a descheduled thread, and a 2-thread run is up to 20 times slower than a 1-thread one."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ct2, "usable_cores", lambda: 1)
+        yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def eager_eos_models(tiny_models, tmp_path_factory):
+    """The tiny models with a bias towards EOS in the output layer, so hypotheses end at different
+    lengths and minimum lengths bind: random weights alone never stop early."""
+    from transformers import AutoModelForSeq2SeqLM
+
+    out = tmp_path_factory.mktemp("eager-eos")
+    paths = {}
+    for role, source in tiny_models.items():
+        dest = out / role
+        shutil.copytree(source, dest)
+        network = AutoModelForSeq2SeqLM.from_pretrained(source)
+        network.final_logits_bias[0, network.config.eos_token_id] = 0.5
+        network.save_pretrained(dest)
+        paths[role] = dest
+    return paths
+
+
+def _inputs(role: str, engine) -> list[str]:
+    if role == "translator":
+        lines = arabic_seed_lines()
+    else:
+        english = english_lines()
+        lines = [" ".join(english[i:i + 2]) for i in range(0, 40, 2)]
+    fitting = [line for line, n in zip(lines, engine.token_lengths(lines)) if n <= engine.max_input_tokens]
+    return fitting[:6]
+
+
+def _engines(path: Path):
+    model = resolve_model(str(path))
+    torch_engine = load_engine(model, engine="torch", device="cpu")
+    ct2_engine = load_engine(model, engine="ctranslate2", device="cpu", compute_type="float32")
+    return torch_engine, ct2_engine
+
+
+def _ids(engine, texts):
+    return [engine.tokenizer(text, add_special_tokens=False)["input_ids"] for text in texts]
+
+
+# Small caps keep this quick: random weights never stop early, so every output runs to its cap.
+GREEDY = [
+    GenerationSettings(num_beams=1, max_length_factor=0.3, max_length_offset=4, max_new_tokens=20),
+    GenerationSettings(num_beams=1, max_new_tokens=16, no_repeat_ngram_size=3),
+    GenerationSettings(num_beams=1, max_new_tokens=16, min_new_tokens=6, no_repeat_ngram_size=2),
+    # A minimum above the cap: the cap wins on both engines.
+    GenerationSettings(num_beams=1, max_new_tokens=10, min_new_tokens=56, no_repeat_ngram_size=2),
+]
+BEAM = [
+    GenerationSettings(num_beams=2, max_new_tokens=14, no_repeat_ngram_size=3),
+    GenerationSettings(num_beams=2, max_new_tokens=14, min_new_tokens=5, length_penalty=2.0),
+    GenerationSettings(num_beams=4, max_new_tokens=12, no_repeat_ngram_size=3, length_penalty=0.5),
+]
+
+
+@pytest.mark.parametrize("role", ["translator", "summarizer"])
+def test_same_output_as_torch_engine(role, tiny_models, conversions):
+    torch_engine, ct2_engine = _engines(tiny_models[role])
+    assert ct2_engine.max_input_tokens == torch_engine.max_input_tokens
+    texts = _inputs(role, torch_engine)
+    assert len(texts) >= 5
+    assert ct2_engine.token_lengths(texts) == torch_engine.token_lengths(texts)
+    outputs = []
+    for settings in GREEDY + BEAM:
+        expected = torch_engine.generate(texts, settings)
+        assert ct2_engine.generate(texts, settings) == expected, settings
+        outputs.extend(expected)
+    # (A random BART often repeats <s>, which decodes to nothing; the n-gram rule breaks that up.)
+    assert sum(map(bool, outputs)) > len(outputs) / 2
+
+
+@pytest.mark.parametrize("role", ["translator", "summarizer"])
+def test_same_output_when_hypotheses_end_early(role, eager_eos_models, conversions):
+    """With EOS likely, outputs end at different lengths: the output caps, minimum lengths (forced BOS
+    counted), forced EOS and end tokens mean the same on both engines."""
+    torch_engine, ct2_engine = _engines(eager_eos_models[role])
+    texts = _inputs(role, torch_engine)
+    lengths = set()
+    for settings in GREEDY:
+        expected = torch_engine.generate(texts, settings)
+        assert ct2_engine.generate(texts, settings) == expected, settings
+        lengths.update(len(ids) for ids in _ids(torch_engine, expected))
+        if settings.min_new_tokens:
+            assert all(expected)
+    assert len(lengths) > 1 or 0 in lengths, "the EOS bias should make some outputs end early"
+
+    # Beam search ranks hypotheses the same way once transformers renormalises after its logits
+    # processors and stops when num_beams hypotheses are done (see the engine's module docstring).
+    torch_engine._base_config.renormalize_logits = True
+    torch_engine._base_config.early_stopping = True
+    for settings in BEAM:
+        assert ct2_engine.generate(texts, settings) == torch_engine.generate(texts, settings), settings
+
+
+def test_output_cap_in_tokens(tiny_models, conversions):
+    engine = load_engine(resolve_model(str(tiny_models["summarizer"])), engine="ctranslate2", device="cpu",
+                         compute_type="float32")
+    texts = _inputs("summarizer", engine)[:3]
+    # Random weights never stop early: the cap decides. The forced <s> and forced EOS count in it.
+    capped = engine.generate(texts, GenerationSettings(num_beams=1, max_new_tokens=12))
+    assert all(len(ids) <= 10 for ids in _ids(engine, capped))
+    # The cap never goes past the decoder's positions.
+    long = engine.generate(texts[:1], GenerationSettings(num_beams=1, max_length_factor=10.0))
+    assert len(_ids(engine, long)[0]) <= engine.max_input_tokens
+
+
+def test_an_over_long_input_is_refused_not_truncated(tiny_models, conversions):
+    engine = load_engine(resolve_model(str(tiny_models["translator"])), engine="ctranslate2", device="cpu",
+                         compute_type="float32")
+    too_long = " ".join(arabic_seed_lines())
+    assert engine.token_lengths([too_long])[0] > engine.max_input_tokens
+    with pytest.raises(ValueError, match="longer than"):
+        engine.generate([too_long], GenerationSettings(num_beams=1, max_new_tokens=4))
+
+
+def test_bad_words_of_the_checkpoint_are_kept(tiny_models, conversions):
+    """Marian's pad is never generated: the converter drops it from the vocabulary."""
+    _, engine = _engines(tiny_models["translator"])
+    assert engine.tokenizer.pad_token not in engine._vocabulary
+    assert engine._generation["prefix"] is None
+    _, bart = _engines(tiny_models["summarizer"])
+    assert bart._generation["prefix"] == ["<s>"] and bart._generation["forced_eos"]
+
+
+def test_int8_is_the_cpu_default_and_runs(tiny_models, conversions):
+    model = resolve_model(str(tiny_models["translator"]))
+    engine = load_engine(model, engine="ctranslate2", device="cpu")
+    assert engine.compute_type == "int8" and engine.quantization == "int8"
+    assert engine.path.name.endswith("--int8") and engine.path.parent == conversions
+    assert engine.intra_threads == ct2.usable_cores() and engine.inter_threads == 1
+    assert engine.describe()["engine"] == "ctranslate2"
+    out = engine.generate(_inputs("translator", engine)[:3], GenerationSettings(num_beams=2, max_new_tokens=8))
+    assert len(out) == 3 and all(out)
+
+
+def test_memory_is_released_when_another_engine_takes_over(tiny_models, conversions, monkeypatch):
+    calls = []
+    monkeypatch.setattr(ct2, "release_free_memory", lambda: calls.append(1))
+    translator = load_engine(resolve_model(str(tiny_models["translator"])), engine="ctranslate2", device="cpu")
+    summarizer = load_engine(resolve_model(str(tiny_models["summarizer"])), engine="ctranslate2", device="cpu")
+    settings = GenerationSettings(num_beams=1, max_new_tokens=4)
+    translator.generate(["قال"], settings)
+    calls.clear()  # whatever ran before in this process
+    translator.generate(["قال"], settings)
+    assert calls == []  # batches of one engine reuse its memory
+    summarizer.generate(["The talks ended."], settings)
+    assert calls == [1]
+    summarizer.generate(["The talks ended."], settings)
+    assert calls == [1]
+
+
+def test_release_free_memory_is_harmless():
+    ct2.release_free_memory()
+
+
+# --- conversion cache ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    calls = []
+    real = ct2.convert
+
+    def counting(model, output_dir, quantization):
+        calls.append((model.path, quantization))
+        return real(model, output_dir, quantization)
+
+    monkeypatch.setattr(ct2, "convert", counting)
+    return calls
+
+
+def test_conversion_is_reused(tiny_models, tmp_path, counted):
+    model = resolve_model(str(tiny_models["summarizer"]))
+    first = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
+    marker = first.path / ct2.MARKER
+    stamp = marker.stat().st_mtime_ns
+    second = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
+    assert second.path == first.path
+    assert len(counted) == 1 and marker.stat().st_mtime_ns == stamp
+    assert second.generate(["The talks ended."], GenerationSettings(num_beams=1, max_new_tokens=4)) is not None
+    provenance = json.loads(marker.read_text(encoding="utf-8"))
+    assert provenance["source"]["revision"] == model.revision and provenance["quantization"] == "float32"
+    # Another weight type is another folder; the revision is part of the key.
+    assert ct2.CTranslate2Engine(model, device="cpu", compute_type="int8", conversions=tmp_path).path.is_dir()
+    assert len(counted) == 2
+    assert sorted(p.name.rsplit("--", 1)[1] for p in tmp_path.iterdir()) == ["float32", "int8"]
+    assert all(model.revision.replace(":", "_") in p.name for p in tmp_path.iterdir())
+
+
+def test_nothing_is_converted_before_the_first_generation(tiny_models, tmp_path, counted):
+    """As the torch engine loads weights lazily: a run the cache answers never converts."""
+    model = resolve_model(str(tiny_models["translator"]))
+    engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
+    assert engine.token_lengths(["قال"]) and engine.max_input_tokens == 64
+    assert engine.identity() == {"engine": "ctranslate2", "revision": model.revision, "compute_type": "float32"}
+    assert counted == [] and list(tmp_path.iterdir()) == []
+    engine.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
+    assert len(counted) == 1
+
+
+def test_conversion_folder_from_environment(tiny_models, tmp_path, monkeypatch):
+    monkeypatch.setenv(ct2.CT2_DIR_ENV, str(tmp_path / "elsewhere"))
+    model = resolve_model(str(tiny_models["translator"]))
+    assert ct2.conversion_path(model, "int8").parent == tmp_path / "elsewhere"
+    monkeypatch.delenv(ct2.CT2_DIR_ENV)
+    from summarize.models import LOCAL_MODELS_DIR
+
+    assert ct2.conversion_path(model, "int8").parent == LOCAL_MODELS_DIR / "ct2"
+
+
+def test_interrupted_conversion_is_never_used(tiny_models, tmp_path, monkeypatch):
+    model = resolve_model(str(tiny_models["translator"]))
+    real = ct2.convert
+
+    def half_then_fail(model, output_dir, quantization):
+        real(model, output_dir, quantization)  # a complete-looking model.bin is there …
+        (Path(output_dir) / "model.bin").write_bytes(b"truncated")
+        raise KeyboardInterrupt  # … when the user presses Ctrl-C
+
+    monkeypatch.setattr(ct2, "convert", half_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path).path
+    assert list(tmp_path.iterdir()) == []  # neither a final folder nor a staging one
+
+    monkeypatch.setattr(ct2, "convert", real)
+    engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
+    converted = engine.path
+    assert [p.name for p in tmp_path.iterdir()] == [converted.name]
+    assert engine.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
+
+
+def test_stale_partial_and_unmarked_folders_are_not_used(tiny_models, tmp_path, counted):
+    model = resolve_model(str(tiny_models["translator"]))
+    target = ct2.conversion_path(model, "float32", tmp_path)
+    # A staging folder of a process that was killed mid-conversion …
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = target.with_name(f".{target.name}.partial-{int(dead.stdout)}-deadbeef")
+    stale.mkdir()
+    (stale / "model.bin").write_bytes(b"half")
+    # … and a final-looking folder without the completion marker (copied by hand, say).
+    target.mkdir()
+    (target / "model.bin").write_bytes(b"not a model")
+    (target / "config.json").write_text("{}")
+
+    engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
+    assert engine.path == target and len(counted) == 1 and ct2.is_complete(target)
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+    assert engine.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
+
+
+def test_partial_of_a_live_process_is_left_alone(tiny_models, tmp_path):
+    model = resolve_model(str(tiny_models["translator"]))
+    target = ct2.conversion_path(model, "float32", tmp_path)
+    busy = target.with_name(f".{target.name}.partial-{os.getppid()}-cafecafe")
+    busy.mkdir(parents=True)
+    ct2._remove_stale_partials(target)
+    assert busy.is_dir()
+
+
+# --- auto ---------------------------------------------------------------------------------------------
+
+
+def _model_dir(tmp_path: Path, model_type: str) -> ResolvedModel:
+    path = tmp_path / model_type
+    path.mkdir()
+    (path / "config.json").write_text(json.dumps({"model_type": model_type}))
+    return ResolvedModel(spec=str(path), path=path)
+
+
+def test_pick_engine(tiny_models, tmp_path, monkeypatch):
+    assert "ctranslate2" in ENGINES
+    translator = resolve_model(str(tiny_models["translator"]))
+    summarizer = resolve_model(str(tiny_models["summarizer"]))
+    assert pick_engine(translator, "auto") == "ctranslate2"
+    assert pick_engine(summarizer, "auto") == "ctranslate2"
+    assert pick_engine(tiny_models["summarizer"], "auto") == "ctranslate2"  # a plain path works too
+    for kind in ("m2m_100", "t5", "mbart", "pegasus"):
+        assert pick_engine(_model_dir(tmp_path, kind), "auto") == "ctranslate2", kind
+    # Architectures the converter does not handle, or not as a seq2seq model, stay on torch.
+    for kind in ("gpt2", "led", "prophetnet", "whisper"):
+        assert pick_engine(_model_dir(tmp_path, kind), "auto") == "torch", kind
+    # Named engines are taken as asked; unknown names list the choices.
+    assert pick_engine(translator, "torch") == "torch"
+    assert pick_engine(tmp_path / "gpt2", "ctranslate2") == "ctranslate2"
+    with pytest.raises(ValueError, match="ctranslate2, torch"):
+        pick_engine(translator, "onnx")
+    # Without the package, auto is torch.
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "ctranslate2" else real_find_spec(name, *a))
+    assert pick_engine(translator, "auto") == "torch"
+
+
+def test_load_engine_auto_and_compute_type(tiny_models, conversions):
+    model = resolve_model(str(tiny_models["translator"]))
+    assert load_engine(model, engine="auto", device="cpu").name == "ctranslate2"
+    with pytest.raises(ValueError, match="compute_type"):
+        load_engine(model, engine="torch", device="cpu", compute_type="int8")
+    with pytest.raises(ValueError, match="compute_type"):
+        load_engine(model, engine="ctranslate2", device="cpu", compute_type="int4")
+
+
+# --- a whole digest -------------------------------------------------------------------------------------
+
+
+def test_digest_on_ctranslate2(tiny_models, conversions):
+    from summarize import Pipeline, Settings, read_articles
+    from summarize.summarise import Summarizer, summary_generation
+    from summarize.translate import Translator
+
+    no_cache = {"no_cache": True} if "no_cache" in Settings.__dataclass_fields__ else {}  # every digest generates
+    settings = Settings().replace(engine="ctranslate2", translator=str(tiny_models["translator"]),
+                                  summarizer=str(tiny_models["summarizer"]), beams=2, summary_beams=2,
+                                  device="cpu", **no_cache)
+    articles = list(read_articles([SEEDS_DIR]))
+    digest = Pipeline(settings).run(articles)
+    assert len(digest.articles) == len(articles) == 5
+    assert all(a.title_en and a.translation_en and a.summary_en for a in digest.articles)
+    for role in ("translator", "summarizer"):
+        assert digest.run[role]["engine"] == "ctranslate2"
+        assert digest.run[role]["compute_type"] == "int8"
+    assert digest.run["counts"]["chunked_articles"] >= 1  # map-reduce ran on this engine too
+
+    # At float32 the whole digest is the torch engine's, word for word.
+    def stages(engine: str) -> dict:
+        options = {"compute_type": "float32"} if engine == "ctranslate2" else {}
+        translator_model = resolve_model(settings.translator)
+        summarizer_model = resolve_model(settings.summarizer)
+        translator = Translator(load_engine(translator_model, engine=engine, device="cpu", **options),
+                                beams=settings.beams)
+        summarizer = Summarizer(load_engine(summarizer_model, engine=engine, device="cpu", **options),
+                                replace(summary_generation(settings, summarizer_model), num_beams=1))
+        return {"translator": translator, "summarizer": summarizer}
+
+    runs = [Pipeline(replace(settings, engine=engine), **stages(engine)).run(articles) for engine in ("torch", "ctranslate2")]
+    torch_digest, ct2_digest = runs
+    for ours, theirs in zip(ct2_digest.articles, torch_digest.articles):
+        assert (ours.title_en, ours.translation_en, ours.summary_en) == (theirs.title_en, theirs.translation_en, theirs.summary_en)
