@@ -11,6 +11,15 @@ from summarize.engines.base import Engine, GenerationSettings
 if TYPE_CHECKING:
     from summarize.cache import Cache
 
+# Default token budgets (padded source tokens per batch), measured on 2 CPU cores with full-size
+# opus-mt-ar-en and distilbart-cnn-12-6 shapes at beam 4 (python -m summarize.bench, README "Engines").
+# Translation: CPU beam search slows down on big batches (a 6000-token batch is ~170 sentences × 4
+# beams), on both engines; 1000 (about 30 sentences) was the fastest measured, for torch by 1.5×.
+TRANSLATION_TOKEN_BUDGET = 1000
+# Summaries (CTranslate2): 4000, about four 1000-token chunks, ran as fast as 2000 and within noise of
+# 8000 (15.9 / 16.1 / 17.7 articles a minute) at 200 MB less peak memory than 8000 (1.13 vs 1.32 GB).
+SUMMARY_TOKEN_BUDGET = 4000
+
 
 @dataclass
 class StageStats:

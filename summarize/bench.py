@@ -51,8 +51,8 @@ RECIPE = 3
 # 2 news articles (18 sentences) and 2 summaries per configuration: the default run takes about 7 minutes
 # on 2 idle cores (most of it in transformers' beam search over the summariser); more is more precise.
 DEFAULT_ARTICLES = 2
-# The whole-digest run shows peak memory: 4 articles give about 8 chunks to summarise, enough to fill a
-# summary batch of the default token budget (8000).
+# The whole-digest run shows peak memory: 4 articles give about 8 chunks to summarise, enough to fill
+# summary batches of the default token budget (4000), twice.
 DIGEST_ARTICLES = 4
 SUMMARY_ARTICLE_TOKENS = 700
 CONFIGURATIONS = ("naive", "torch", "ctranslate2")

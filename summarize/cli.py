@@ -48,7 +48,7 @@ def _translation_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--beams", type=int, help="beam size (default: 4)")
     group.add_argument("--max-length-factor", type=float,
                        help="output cap per batch = ceil(FACTOR × longest source tokens) + 10 (default: 1.5)")
-    group.add_argument("--token-budget", type=int, help="padded source tokens per batch (default: 6000)")
+    group.add_argument("--token-budget", type=int, help="padded source tokens per batch (default: 1000)")
     group.add_argument("--max-segment-tokens", type=int,
                        help="sentences longer than this are split again (default: 256, or the model's limit)")
 
@@ -60,6 +60,7 @@ def _summary_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--summary-beams", type=int, help="beam size for summaries")
     group.add_argument("--no-repeat-ngram-size", type=int, help="never repeat an n-gram of this size")
     group.add_argument("--length-penalty", type=float, help="beam length penalty (>1 favours longer summaries)")
+    group.add_argument("--summary-token-budget", type=int, help="padded source tokens per summary batch (default: 4000)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,7 +141,7 @@ def _settings(args: argparse.Namespace):
 
     names = ("translator", "summarizer", "engine", "device", "compute_type", "threads", "beams", "max_length_factor", "token_budget",
              "max_segment_tokens", "summary_min_tokens", "summary_max_tokens", "summary_beams",
-             "no_repeat_ngram_size", "length_penalty", "max_article_chars", "cache", "no_cache", "quiet", "verbose", "date", "archive")
+             "no_repeat_ngram_size", "length_penalty", "summary_token_budget", "max_article_chars", "cache", "no_cache", "quiet", "verbose", "date", "archive")
     return Settings.from_env().replace(**{n: getattr(args, n) for n in names if hasattr(args, n)})
 
 

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
+from summarize.batching import SUMMARY_TOKEN_BUDGET, TRANSLATION_TOKEN_BUDGET
 from summarize.ingest import DEFAULT_MAX_ARTICLE_CHARS
 
 ENV_PREFIX = "SUMMARIZE_"
@@ -31,7 +32,7 @@ class Settings:
     beams: int = 4
     max_length_factor: float = 1.5  # output cap per batch = ceil(factor × longest source) + offset
     max_length_offset: int = 10
-    token_budget: int = 6000  # padded source tokens per batch (batch size × longest member)
+    token_budget: int = TRANSLATION_TOKEN_BUDGET  # padded source tokens per batch (batch size × longest member)
     max_segment_tokens: int = 256  # longer sentences are split again; never above the model's limit
     # summarisation; None takes the catalogue preset's value, then the model's own generation config
     summary_beams: int | None = None
@@ -39,7 +40,7 @@ class Settings:
     summary_max_tokens: int | None = None
     no_repeat_ngram_size: int | None = None
     length_penalty: float | None = None
-    summary_token_budget: int = 8000
+    summary_token_budget: int = SUMMARY_TOKEN_BUDGET  # padded source tokens per summary batch
     # input
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS  # title + body; longer articles are skipped and reported
     # cache: None is the default location (~/.cache/summarize/cache.sqlite3, honouring XDG_CACHE_HOME)

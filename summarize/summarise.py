@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from summarize.batching import StageStats, generate_batched
+from summarize.batching import SUMMARY_TOKEN_BUDGET, StageStats, generate_batched
 from summarize.engines import load_engine_for
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
@@ -71,7 +71,7 @@ class Summary:
 
 
 class Summarizer:
-    def __init__(self, engine: Engine, generation: GenerationSettings, *, token_budget: int = 8000,
+    def __init__(self, engine: Engine, generation: GenerationSettings, *, token_budget: int = SUMMARY_TOKEN_BUDGET,
                  cache: "Cache | None" = None) -> None:
         self.engine = engine
         self.cache = cache

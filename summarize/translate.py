@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from summarize.batching import StageStats, generate_batched
+from summarize.batching import TRANSLATION_TOKEN_BUDGET, StageStats, generate_batched
 from summarize.engines import load_engine_for
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
@@ -42,7 +42,7 @@ class Translator:
         beams: int = 4,
         max_length_factor: float = 1.5,
         max_length_offset: int = 10,
-        token_budget: int = 6000,
+        token_budget: int = TRANSLATION_TOKEN_BUDGET,
         max_segment_tokens: int = 256,
         cache: "Cache | None" = None,
     ) -> None:
