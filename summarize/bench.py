@@ -10,9 +10,11 @@ Then it translates the first N articles of ``news_ar_2018-05-08.jsonl`` (cleaned
 in a digest) and summarises N English articles of about 700 tokens (FLORES English sentences joined),
 with three configurations:
 
-  naive        a plain transformers loop: one padded ``generate`` per article, float32
+  naive        a plain transformers loop: one padded ``generate`` per article, float32, the
+               checkpoint's own generation config
   torch        our torch engine behind our batching (``Translator`` / ``Summarizer``)
-  ctranslate2  our CTranslate2 engine (int8 on CPU) behind the same batching
+  ctranslate2  our CTranslate2 engine (int8 on CPU, the translator's output layer cut to its target
+               side by a vocabulary map) behind the same batching
 
 All use beam 4 and THE SAME output caps. Random weights never emit EOS early, so the caps alone decide
 output lengths: every configuration generates exactly the same number of tokens. Translation: 48 new
@@ -46,11 +48,13 @@ FLORES_EN = DATA_DIR / "flores200_devtest.en"
 ARABIC_NEWS = [NEWS_FILE, DATA_DIR / "news_ar_2015-08-10_saudi.jsonl"]
 BENCH_DIR = LOCAL_MODELS_DIR / "bench"
 # Bump when the build recipe changes: cached models of another recipe are rebuilt.
-RECIPE = 3
+RECIPE = 5
 
-# 2 news articles (18 sentences) and 2 summaries per configuration: the default run takes about 7 minutes
-# on 2 idle cores (most of it in transformers' beam search over the summariser); more is more precise.
-DEFAULT_ARTICLES = 2
+# Articles per stage: 8 news articles (127 sentences) take about 2 minutes per configuration; 2
+# summaries of 700 tokens take about a minute in transformers' beam search. The default run takes
+# about 6 minutes on 2 idle cores; more articles are more precise (timings on a shared machine vary
+# by 15 % from run to run).
+DEFAULT_ARTICLES = {"translation": 8, "summary": 2}
 # The whole-digest run shows peak memory: 4 articles give about 8 chunks to summarise, enough to fill
 # summary batches of the default token budget (4000), twice.
 DIGEST_ARTICLES = 4
@@ -132,7 +136,13 @@ def _english_lines() -> list[str]:
     return [line.strip() for line in FLORES_EN.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _train_spm(lines: list[str], vocab_size: int) -> bytes:
+# Placeholder pieces that widen a sentencepiece model to its real size; never matched by real text.
+TARGET_FILLER = "<unused-target-{}>"
+
+
+def _train_spm(lines: list[str], vocab_size: int, *, fillers: int = 0) -> bytes:
+    """A unigram model of up to ``vocab_size`` pieces learnt from ``lines``, plus ``fillers``
+    placeholder pieces."""
     import io
 
     import sentencepiece as spm
@@ -140,10 +150,12 @@ def _train_spm(lines: list[str], vocab_size: int) -> bytes:
     spm.set_random_generator_seed(0)
     buffer = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines), model_writer=buffer, model_type="unigram", vocab_size=vocab_size,
+        sentence_iterator=iter(lines), model_writer=buffer, model_type="unigram",
+        vocab_size=vocab_size + fillers,
         hard_vocab_limit=False,  # the English side has too little text for 32k pieces: take what it gives
         character_coverage=1.0, num_threads=os.cpu_count() or 1, input_sentence_size=2_000_000,
         shuffle_input_sentence=True, minloglevel=2,
+        user_defined_symbols=[TARGET_FILLER.format(i) for i in range(fillers)],
     )
     return buffer.getvalue()
 
@@ -164,7 +176,15 @@ def build_marian(dest: Path) -> None:
     from summarize.tiny import MARIAN_EOS, MARIAN_PAD, _random_model, _save, _spm_pieces, joint_marian_vocab, \
         translator_config_kwargs, translator_generation_kwargs
 
-    source, target = _train_spm(_arabic_lines(), MARIAN_SPM_VOCAB), _train_spm(_english_lines(), MARIAN_SPM_VOCAB)
+    source = _train_spm(_arabic_lines(), MARIAN_SPM_VOCAB)
+    target = _train_spm(_english_lines(), MARIAN_SPM_VOCAB)
+    # FLORES English gives about 4,700 pieces, not 32k. Placeholder pieces widen the target side until
+    # the joint vocabulary has opus-mt-ar-en's 62,802 entries (so about 31k target pieces, as two
+    # spm32k models that share some): the target side is what the translator may write, and what
+    # CTranslate2's vocabulary map keeps of the output layer, so it must have its real width.
+    missing = MARIAN_VOCAB - 1 - len(joint_marian_vocab(source, target))
+    if missing > 0:
+        target = _train_spm(_english_lines(), MARIAN_SPM_VOCAB, fillers=missing)
     (dest / "source.spm").write_bytes(source)
     (dest / "target.spm").write_bytes(target)
     vocab = joint_marian_vocab(source, target)
@@ -183,10 +203,11 @@ def build_marian(dest: Path) -> None:
     model = _random_model(MarianMTModel, config, seed=0)
     # A trained opus-mt writes English pieces; a random one would write any piece of the joint vocabulary,
     # Arabic included, and Arabic glued into one "word" of hundreds of byte-level BART tokens is nothing a
-    # digest meets. Forbid the non-English pieces in the output layer's bias: the work is unchanged.
+    # digest meets. Forbid the non-English pieces (and the target side's placeholders) in the output
+    # layer's bias: the work is unchanged.
     import torch
 
-    english = set(_spm_pieces(target)) | {MARIAN_EOS}
+    english = {piece for piece in _spm_pieces(target) if not piece.startswith(TARGET_FILLER.partition("{")[0])} | {MARIAN_EOS}
     with torch.no_grad():
         for piece, index in vocab.items():
             if piece not in english:
@@ -286,6 +307,9 @@ def _load(configuration: str, path: Path, threads: int):
         engine.translator  # loaded here, so that loading is not timed as generation
         return engine
     engine = load_engine(model, engine="torch", device="cpu")
+    if configuration == "naive":
+        # Plain transformers: the checkpoint's own generation config, the full output layer.
+        engine.output_vocabulary = None
     engine.network  # idem
     return engine
 
@@ -447,8 +471,8 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m summarize.bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES,
-                        help=f"articles per stage (default {DEFAULT_ARTICLES}: under 10 minutes on 2 CPU cores)")
+    parser.add_argument("--articles", type=int, help="articles per stage (default: "
+                        f"{DEFAULT_ARTICLES['translation']} to translate, {DEFAULT_ARTICLES['summary']} to summarise)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--only", choices=["translation", "summary"], help="run one stage only")
     parser.add_argument("--configurations", default=",".join(CONFIGURATIONS),
@@ -464,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digest-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.articles < 1:
+    if args.articles is not None and args.articles < 1:
         parser.error("--articles must be at least 1")
     os.environ.setdefault("SUMMARIZE_CT2_DIR", str(BENCH_DIR / "ct2"))
 
@@ -472,11 +496,11 @@ def main(argv: list[str] | None = None) -> int:
 
     threads = args.threads or usable_cores()
     if args.worker:
-        print(json.dumps(run_worker(*args.worker, args.articles, threads,
+        print(json.dumps(run_worker(*args.worker, args.articles or DEFAULT_ARTICLES[args.worker[1]], threads,
                                     (args.token_budget, args.summary_token_budget))))
         return 0
     if args.digest_worker:
-        print(json.dumps(run_digest_worker(args.articles)))
+        print(json.dumps(run_digest_worker(args.articles or DIGEST_ARTICLES)))
         return 0
     if args.prepare_worker:
         prepare(lambda message: print(message, file=sys.stderr, flush=True))
@@ -493,18 +517,19 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown configuration(s): {', '.join(unknown)}")
     stages = [args.only] if args.only else list(STAGES)
+    articles = {stage: args.articles or DEFAULT_ARTICLES[stage] for stage in STAGES}
     started = time.perf_counter()
     print("preparing models (built and converted once, cached under models/local/bench/) …", flush=True)
     _child(["--prepare-worker"])  # in a child: building and converting never count in a timed run's memory
     runs = [(stage, configuration,
-             ["--worker", configuration, stage, "--articles", str(args.articles), "--threads", str(threads),
+             ["--worker", configuration, stage, "--articles", str(articles[stage]), "--threads", str(threads),
               *(["--token-budget", str(args.token_budget)] if args.token_budget else []),
               *(["--summary-token-budget", str(args.summary_token_budget)] if args.summary_token_budget else [])])
             for stage in stages for configuration in configurations]
     if not args.no_digest and not args.only and "ctranslate2" in configurations:
         runs.append(("digest", "whole digest, ctranslate2",
                      ["--digest-worker", "--articles", str(DIGEST_ARTICLES)]))
-    report = {"machine": machine(), "articles": args.articles, "threads": threads,
+    report = {"machine": machine(), "articles": articles, "threads": threads,
               "caps": {"translation": "48 new tokens per sentence, beam 4",
                        "summary": "56–142 new tokens, beam 4, no-repeat 3-grams, length penalty 2.0"},
               "results": [], "failures": []}
@@ -522,7 +547,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{description['cpu']}, {description['cores']} cores, {description['memory_gb']} GB; "
           f"torch {description.get('torch')}, transformers {description.get('transformers')}, "
-          f"ctranslate2 {description.get('ctranslate2')}; {threads} threads; {args.articles} articles per stage; "
+          f"ctranslate2 {description.get('ctranslate2')}; {threads} threads; articles: "
+          f"{', '.join(f'{n} to {verb}' for verb, n in zip(('translate', 'summarise'), articles.values()))}; "
           f"total {report['total_s']:.0f} s")
     print(table(report["results"]))
     return 1 if report["failures"] else 0

@@ -57,6 +57,12 @@ class TorchEngine(TokenizedEngine):
         preset = self.model.preset
         if preset is not None and preset.tgt_lang:
             config.forced_bos_token_id = self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+        if self.output_vocabulary is not None:
+            allowed = set(self.output_vocabulary)
+            config.suppress_tokens = [i for i in range(self.network.config.vocab_size) if i not in allowed]
+            # The restriction must not cost a beam the probability its masked tokens had: scores are
+            # renormalised after masking, as CTranslate2's vocabulary map computes them.
+            config.renormalize_logits = True
         return config
 
     def generate(self, texts: Sequence[str], settings: GenerationSettings) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -171,6 +172,41 @@ def test_bad_words_of_the_checkpoint_are_kept(tiny_models, conversions):
     assert bart._generation["prefix"] == ["<s>"] and bart._generation["forced_eos"]
 
 
+def test_marian_writes_only_target_pieces_on_both_engines(tiny_models, conversions):
+    """The tiny translator's vocabulary joins an Arabic and an English sentencepiece model: both engines
+    write English-side pieces only (CTranslate2 through a vocabulary map beside the conversion)."""
+    torch_engine, ct2_engine = _engines(tiny_models["translator"])
+    allowed = ct2_engine.output_vocabulary
+    assert allowed == torch_engine.output_vocabulary and allowed is not None
+    assert len(allowed) < 0.9 * len(ct2_engine.tokenizer.get_vocab())
+    target = ct2_engine.tokenizer.spm_target
+    english = {target.id_to_piece(i) for i in range(target.get_piece_size())}
+    arabic_only = [i for p, i in ct2_engine.tokenizer.get_vocab().items() if p not in english]
+    assert arabic_only and not set(arabic_only) & set(allowed)
+    texts = _inputs("translator", torch_engine)
+    # No token twice: a random model then runs through dozens of pieces, and without the restriction
+    # Arabic ones among them (every one of these outputs had some, when tried).
+    settings = GenerationSettings(num_beams=1, max_new_tokens=40, no_repeat_ngram_size=1)
+    outputs = ct2_engine.generate(texts, settings)
+    assert outputs == torch_engine.generate(texts, settings)
+    assert all(outputs) and not any(re.search("[\u0600-\u06ff]", text) for text in outputs)
+    vmap = (ct2_engine.path / ct2.VOCABULARY_MAP).read_text(encoding="utf-8")
+    assert vmap.startswith("\t") and len(vmap.split()) == len(allowed)
+    # A summariser's BPE has no such split: nothing is restricted.
+    _, bart = _engines(tiny_models["summarizer"])
+    assert bart.output_vocabulary is None and not (bart.path / ct2.VOCABULARY_MAP).exists()
+
+
+def test_vocabulary_map_is_added_to_an_earlier_conversion(tiny_models, tmp_path):
+    model = resolve_model(str(tiny_models["translator"]))
+    engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
+    (engine.path / ct2.VOCABULARY_MAP).unlink()  # as a conversion made before the map existed
+    again = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
+    assert again.path == engine.path and (again.path / ct2.VOCABULARY_MAP).is_file()
+    assert [p.name for p in again.path.iterdir() if p.name.startswith(".")] == []
+    assert again.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
+
+
 def test_int8_is_the_cpu_default_and_runs(tiny_models, conversions):
     model = resolve_model(str(tiny_models["translator"]))
     engine = load_engine(model, engine="ctranslate2", device="cpu")
@@ -241,7 +277,8 @@ def test_nothing_is_converted_before_the_first_generation(tiny_models, tmp_path,
     model = resolve_model(str(tiny_models["translator"]))
     engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
     assert engine.token_lengths(["قال"]) and engine.max_input_tokens == 64
-    assert engine.identity() == {"engine": "ctranslate2", "revision": model.revision, "compute_type": "float32"}
+    assert engine.identity() == {"engine": "ctranslate2", "revision": model.revision, "compute_type": "float32",
+                                 "output_vocabulary": "target pieces"}
     assert counted == [] and list(tmp_path.iterdir()) == []
     engine.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
     assert len(counted) == 1
