@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 # Translation: CPU beam search slows down on big batches (a 6000-token batch is ~170 sentences × 4
 # beams), on both engines; 1000 (about 30 sentences) was the fastest measured, for torch by 1.5×.
 TRANSLATION_TOKEN_BUDGET = 1000
-# Summaries (CTranslate2): 4000, about four 1000-token chunks, ran as fast as 2000 and within noise of
-# 8000 (15.9 / 16.1 / 17.7 articles a minute) at 200 MB less peak memory than 8000 (1.13 vs 1.32 GB).
-SUMMARY_TOKEN_BUDGET = 4000
+# Summaries: each hypothesis of a distilbart-sized decoder keeps its source's keys and values for the
+# cross-attention (about 48 MB for a 1000-token chunk), so the budget × beams sets the memory. 2000
+# (two chunks) ran as fast as 4000 and within noise of 8000 on CTranslate2 (16.1 / 15.9 / 17.7
+# articles a minute); on the whole 131-article day, summaries took 891 s against 823 s with 4000 (within
+# run-to-run noise) and the digest peaked at 1458 MB against 1765 MB.
+SUMMARY_TOKEN_BUDGET = 2000
 
 
 @dataclass

@@ -56,7 +56,7 @@ RECIPE = 5
 # by 15 % from run to run).
 DEFAULT_ARTICLES = {"translation": 8, "summary": 2}
 # The whole-digest run shows peak memory: 4 articles give about 8 chunks to summarise, enough to fill
-# summary batches of the default token budget (4000), twice.
+# summary batches of the default token budget (2000) several times.
 DIGEST_ARTICLES = 4
 SUMMARY_ARTICLE_TOKENS = 700
 CONFIGURATIONS = ("naive", "torch", "ctranslate2")
@@ -484,12 +484,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary-token-budget", type=int, help="summary token budget of the batched "
                         "configurations (default: the Summarizer's)")
     parser.add_argument("--no-digest", action="store_true", help="skip the whole-digest memory run")
+    parser.add_argument("--digest-articles", type=int, default=DIGEST_ARTICLES,
+                        help=f"articles of the whole-digest run (default {DIGEST_ARTICLES}; 131 is the whole "
+                             "day, about 20 minutes)")
     parser.add_argument("--worker", nargs=2, metavar=("CONFIGURATION", "STAGE"), help=argparse.SUPPRESS)
     parser.add_argument("--digest-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.articles is not None and args.articles < 1:
         parser.error("--articles must be at least 1")
+    if args.digest_articles < 1:
+        parser.error("--digest-articles must be at least 1")
     os.environ.setdefault("SUMMARIZE_CT2_DIR", str(BENCH_DIR / "ct2"))
 
     from summarize.engines.ctranslate2_engine import usable_cores
@@ -528,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
             for stage in stages for configuration in configurations]
     if not args.no_digest and not args.only and "ctranslate2" in configurations:
         runs.append(("digest", "whole digest, ctranslate2",
-                     ["--digest-worker", "--articles", str(DIGEST_ARTICLES)]))
+                     ["--digest-worker", "--articles", str(args.digest_articles)]))
     report = {"machine": machine(), "articles": articles, "threads": threads,
               "caps": {"translation": "48 new tokens per sentence, beam 4",
                        "summary": "56–142 new tokens, beam 4, no-repeat 3-grams, length penalty 2.0"},

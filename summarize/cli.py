@@ -60,7 +60,7 @@ def _summary_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--summary-beams", type=int, help="beam size for summaries")
     group.add_argument("--no-repeat-ngram-size", type=int, help="never repeat an n-gram of this size")
     group.add_argument("--length-penalty", type=float, help="beam length penalty (>1 favours longer summaries)")
-    group.add_argument("--summary-token-budget", type=int, help="padded source tokens per summary batch (default: 4000)")
+    group.add_argument("--summary-token-budget", type=int, help="padded source tokens per summary batch (default: 2000)")
 
 
 def build_parser() -> argparse.ArgumentParser:
