@@ -298,12 +298,11 @@ def english_articles(count: int, count_tokens) -> list[str]:
 
 def _load(configuration: str, path: Path, threads: int):
     from summarize.engines import load_engine
-    from summarize.engines.ctranslate2_engine import CTranslate2Engine
     from summarize.models import resolve_model
 
     model = resolve_model(str(path))
     if configuration == "ctranslate2":
-        engine = CTranslate2Engine(model, device="cpu", intra_threads=threads)
+        engine = load_engine(model, engine="ctranslate2", device="cpu", threads=threads)
         engine.translator  # loaded here, so that loading is not timed as generation
         return engine
     engine = load_engine(model, engine="torch", device="cpu")

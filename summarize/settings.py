@@ -72,7 +72,7 @@ class Settings:
         return dataclasses.replace(self, **{k: v for k, v in overrides.items() if v is not None}).validated()
 
     def validated(self) -> "Settings":
-        from summarize.engines import ENGINE_CHOICES
+        from summarize.engines import ENGINE_CHOICES, compute_type_conflict
         from summarize.engines.ctranslate2_engine import COMPUTE_TYPES
 
         if self.device not in ("auto", "cpu", "cuda"):
@@ -81,9 +81,9 @@ class Settings:
             raise SettingsError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, not {self.engine!r}")
         if self.compute_type not in COMPUTE_TYPES:
             raise SettingsError(f"compute_type must be one of {', '.join(COMPUTE_TYPES)}, not {self.compute_type!r}")
-        if self.engine == "torch" and self.compute_type not in ("auto", "float32"):
-            raise SettingsError(f"compute_type {self.compute_type} applies to the ctranslate2 engine; "
-                                "torch runs in float32")
+        conflict = compute_type_conflict(self.engine, self.compute_type)
+        if conflict:
+            raise SettingsError(conflict)
         if self.threads < 0:
             raise SettingsError(f"threads must be 0 (all usable cores) or more, not {self.threads}")
         for name in ("beams", "token_budget", "max_segment_tokens", "summary_token_budget", "max_article_chars"):

@@ -39,6 +39,13 @@ def pick_engine(model, requested: str) -> str:
     return "ctranslate2" if convertible(model) else "torch"
 
 
+def compute_type_conflict(engine: str, compute_type: str) -> str | None:
+    """Why ``compute_type`` cannot apply to ``engine`` (a registered name), or None when it can."""
+    if engine == "torch" and compute_type not in ("auto", "float32"):
+        return f"compute_type {compute_type} applies to the ctranslate2 engine; torch runs in float32"
+    return None
+
+
 def load_engine(model, *, engine: str = "torch", device: str = "auto", compute_type: str = "auto",
                 threads: int | None = None, conversions=None) -> Engine:
     """Load ``model`` (a resolved model) on the named backend (or the one ``auto`` picks).
@@ -51,8 +58,8 @@ def load_engine(model, *, engine: str = "torch", device: str = "auto", compute_t
     if chosen == "ctranslate2":
         return engine_class(chosen)(model, device=device, compute_type=compute_type, intra_threads=threads,
                                      conversions=conversions)
-    if compute_type not in ("auto", "float32"):
-        message = f"compute_type {compute_type} applies to the ctranslate2 engine; torch runs in float32"
+    message = compute_type_conflict(chosen, compute_type)
+    if message:
         if engine != "auto":
             raise EngineOptionError(message)
         log.warning("warning: %s (auto picked torch for %s)", message, getattr(model, "name", model))
@@ -73,4 +80,4 @@ def load_engine_for(model, settings, *, role: str) -> Engine:
 
 
 __all__ = ["ENGINES", "ENGINE_CHOICES", "Engine", "EngineOptionError", "GenerationSettings", "engine_class", "load_engine", "load_engine_for",
-           "pick_engine"]
+           "pick_engine", "compute_type_conflict"]

@@ -116,6 +116,14 @@ class TokenizedEngine(Engine):
             identity["output_vocabulary"] = "target pieces"  # outputs cached before the restriction differ
         return identity
 
+    def target_language_token_id(self) -> int | None:
+        """The token a multilingual preset forces first (NLLB's ``eng_Latn``), None for other models:
+        both engines put it where the checkpoint's own forced BOS would go."""
+        preset = self.model.preset
+        if preset is None or not preset.tgt_lang:
+            return None
+        return self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+
     @cached_property
     def output_vocabulary(self) -> list[int] | None:
         """The ids of the tokens the model writes, when that is a part of its vocabulary; None when it

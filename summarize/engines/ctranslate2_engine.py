@@ -388,9 +388,6 @@ class CTranslate2Engine(TokenizedEngine):
 
     @cached_property
     def _generation(self) -> dict[str, Any]:
-        return self._generation_options(self.model.preset)
-
-    def _generation_options(self, preset: Any) -> dict[str, Any]:
         """What the checkpoint's generation config asks of every generation, in CTranslate2 terms, as
         the torch engine reads it (``generation_config.json``, else the model config)."""
         from transformers import AutoConfig, GenerationConfig
@@ -401,9 +398,9 @@ class CTranslate2Engine(TokenizedEngine):
             config = GenerationConfig.from_model_config(AutoConfig.from_pretrained(self.model.path))
         tokens = self.tokenizer.convert_ids_to_tokens
 
-        forced_bos = config.forced_bos_token_id
-        if preset is not None and preset.tgt_lang:
-            forced_bos = self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+        forced_bos = self.target_language_token_id()
+        if forced_bos is None:
+            forced_bos = config.forced_bos_token_id
         eos = config.eos_token_id
         eos_ids = [] if eos is None else [eos] if isinstance(eos, int) else list(eos)
         # A bad word the converted vocabulary lacks (Marian's pad, dropped by the converter) can never

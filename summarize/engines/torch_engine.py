@@ -54,9 +54,8 @@ class TorchEngine(TokenizedEngine):
         config = copy.deepcopy(self.network.generation_config)
         config.min_length = 0
         config.max_length = None
-        preset = self.model.preset
-        if preset is not None and preset.tgt_lang:
-            config.forced_bos_token_id = self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+        if self.target_language_token_id() is not None:
+            config.forced_bos_token_id = self.target_language_token_id()
         if self.output_vocabulary is not None:
             allowed = set(self.output_vocabulary)
             config.suppress_tokens = [i for i in range(self.network.config.vocab_size) if i not in allowed]
