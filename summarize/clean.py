@@ -21,18 +21,20 @@ import dataclasses
 import re
 from typing import Sequence
 
+from summarize.lines import is_headline_like, is_sentence_like, words as _words
 from summarize.normalize import normalize_arabic
+from summarize.page_facts import PageFacts, caption_credit, read_page
 from summarize.records import Article
 
-# A line that ends a sentence: terminal punctuation, possibly followed by closing quotes/brackets.
-_SENTENCE_END = re.compile(r"[.!?؟…]+[\"'”’»)\]]*$")
-# Lines longer than this are prose whatever their punctuation (Sky News bodies often omit the final
-# stop); BBC related-link headlines and sub-headings in the data are at most 15 words.
-HEADLINE_MAX_WORDS = 16
 # A run of headline-like lines is only read as a link block when each has at least this many words:
 # the shortest BBC link in the data has 7, while hemistichs of poetry quoted in Saudi columns have 4–5
 # and France24 stacks of short sub-headings ("أهم بنود الاتفاق") have 3.
 RUN_MIN_WORDS = 6
+
+# Lines of a multi-line support appeal are short slogans; an article paragraph is longer.
+APPEAL_LINE_MAX_WORDS = 14
+
+_SINGLE_STOP = re.compile(r"(?<![.!?؟…])[.?؟][\"'”’»)\]]*$")
 
 # Prefix for alternatives whose first word is also an ordinary word of prose (شارك "took part", تبرع
 # "donated", تابعنا "we followed", English "By", "Reuters"): a prompt or credit never ends with a
@@ -56,8 +58,47 @@ LINE_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         _line(
             r"[أا]يقونة (?:ال)?(?:كاميرا|كامرا|وسم|صورة|صور|فيديو|تعليقات?|مشاركة|ساعة|بريد|طباعة|سهم|قائمة|بحث|تصنيف)(?: .*)?",
             r"[a-z0-9\s:/_-]*\bicons?\b[a-z0-9\s:/_-]*",
+            # "camera iconتمركز القوات …": the scraper glued the caption to the icon's alt text.
+            r"[a-z][a-z -]{0,30}icons?(?=[^a-z]).*",
         ),
-        15,
+        45,
+    ),
+    # Font-size controls ("ع ع ع", "A A A", "أ+ أ-"): the same letter two to four times.
+    ("font size control", _line(r"(\w)[+-]?(?:\s*\1[+-]?){1,3}"), 4),
+    # Lone page furniture: back-to-top links, close buttons, menu toggles.
+    (
+        "page control",
+        _line(
+            r"(?:back to )?top|close|menu|search|up|x|[×✕✖↑⬆▲]",
+            r"(?:العودة|عودة|الرجوع|ارجع)\s+(?:إلى|الى|ل)\s*(?:ال)?(?:أعلى|اعلى|الأعلى|الاعلى|الأعلي)(?: الصفحة)?",
+            r"(?:إلى|الى|ل)\s*(?:ال)?(?:أعلى|اعلى)(?: الصفحة)?|أعلى الصفحة|اعلى الصفحة|إغلاق|اغلاق|القائمة|القائمة الرئيسية",
+        ),
+        5,
+    ),
+    # "Did you like this article?" and rating prompts under the text.
+    (
+        "feedback prompt",
+        _line(
+            r"(?:هل\s+)?(?:أعجبك|اعجبك|أعجبتك|اعجبتك|أفادك|افادك)\s+(?:هذا|هذه)\s+(?:ال)?(?:مقال|مقالة|خبر|موضوع|مادة|تقرير|قصة|فيديو)\s*[?؟!]?",
+            r"هل\s+(?:كان|كانت)\s+(?:هذا|هذه)\s+(?:ال)?(?:مقال|مقالة|خبر|موضوع|مادة|تقرير)\s+(?:مفيد|مفيدا|مفيدًا|مفيداً|مفيدة)\s*[?؟]?",
+            r"(?:ما\s+)?(?:رأيك|رايك|قيم|قيّم|تقييم)\s+(?:في\s+)?(?:هذا|هذه)\s+(?:ال)?(?:مقال|مقالة|خبر|موضوع|مادة)\s*[?؟:]?",
+            r"(?:did you (?:like|enjoy) this (?:article|story)|was this (?:article |story )?helpful|rate this (?:article|story))\s*[?:]?",
+        ),
+        8,
+    ),
+    # Comment and captcha forms: their prompts, buttons, required-field labels ("الاسم *").
+    (
+        "comment form",
+        _line(
+            r"(?:اترك|أترك|اتركي|أضف|اضف|أرسل|ارسل|اكتب|أكتب|شاركنا|شارك)\s+(?:لنا\s+|هنا\s+)?(?:تعليقك|تعليقا|تعليقاً|تعليقًا|تعليق|رأيك|رايك|ردك|ردا)(?:\s+(?:هنا|الآن|على .{1,30}))?\s*[:.!]?",
+            r"(?:التعليقات|تعليقات|تعليقات القراء|عدد التعليقات|لا توجد تعليقات|كن أول من يعلق|كن أول من يعلّق|إرسال التعليق|ارسال التعليق|نشر التعليق|إرسال|ارسال)(?:\s*[(:]?\s*\d*\s*\)?)?",
+            r".{0,25}(?:رمز التحقق|رمز التحقّق|كود التحقق|رمز الأمان|الرمز المرئي|captcha).{0,25}",
+            r"(?:يرجى|يُرجى|الرجاء|رجاء|من فضلك|فضلا|فضلاً)\s+(?:إدخال|ادخال|كتابة|أدخل|ادخل|اكتب)\s+(?:ال)?(?:أرقام|ارقام|رمز|حروف|كود|بريد|اسم|تعليق|نص|كلمة)\S*(?:\s.{0,30})?",
+            r"(?:أدخل|ادخل)\s+(?:ال)?(?:أرقام|ارقام|رمز|حروف|كود)\S*(?:\s.{0,30})?",
+            r"[^.!?؟:\n]{1,30}\s\*|[^.!?؟:\n]{1,30}\s\((?:مطلوب|إلزامي|required)\)",
+            r"(?:leave a (?:comment|reply)|post (?:a )?comment|add (?:a )?comment|comments?(?: \(\d+\))?|submit|enter the (?:code|numbers))\s*[:.]?",
+        ),
+        10,
     ),
     # Share / follow / like prompts. Only imperative or label forms; past-tense "شارك" in a sentence
     # goes on with a subject and ends with a stop, so the no-final-stop anchor and length cap reject it.
@@ -82,6 +123,7 @@ LINE_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
             _NO_STOP
             + r"(?:تبرع|تبرّع|تبرعوا|تبرّعوا)(?: (?:الآن|الان|لنا|معنا|لدعم|للموقع|للصحيفة|بدعم)(?: .{0,60})?)?!?",
             _NO_STOP + r"(?:ساهم|ساهموا) (?:في دعم|بدعم|معنا|في استمرار)(?: .{0,60})?",
+            r"(?:اضغط|انقر|إضغط)\s+هنا\s+(?:للمساهمة|للتبرع|للدعم|لدعمنا|لدعمنا|للاشتراك في الدعم)(?: .{0,40})?",
             r"(?:donate|support us)(?: .{0,40})?",
         ),
         12,
@@ -102,7 +144,10 @@ LINE_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
         "byline",
         _line(
             r"بقلم\s*[:：-]?\s*.{1,60}",
-            r"(?:كتب|كتبت|كتبه|إعداد|اعداد|تحرير|ترجمة|متابعة|حوار|تقرير|مراسلة?|المحرر)\s*[:：–—-]\s*.{1,60}",
+            r"(?:كتب|كتبت|كتبه|إعداد|اعداد|تحرير|ترجمة|متابعة|متابعات|حوار|تقرير|مراسلة?|المحرر)\s*[:：–—/-]\s*.{1,60}",
+            r"فريق\s+(?:عمل|تحرير)\s+.{1,40}",
+            # A name closed by a pipe ("فريق عمل الفاصل |", "أحمد علي |"): the CMS's byline separator.
+            r"[^.!?؟\n|]{1,50}\s\|",
             r"(?:المصدر|المصادر|مصدر|نقلا عن|نقلاً عن)\s*[:：–—-]\s*.{1,60}",
             r"\*?\s*خدمة\s*[{«\"(].{1,40}[}»\")]?",
             r"[(\[]?(?:وكالات|رويترز|أ ف ب|أ\.ف\.ب|ا ف ب|فرانس برس|أسوشيتد برس|د ب أ|الأناضول|سبوتنيك|Reuters|AFP|AP)[)\]]?",
@@ -119,6 +164,8 @@ LINE_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
             r"مصدر الصورة\s*.{0,80}",
             r"(?:صورة|الصورة|صور|تصوير|حقوق الصورة|حقوق النشر)\s*[:：–—-]\s*.{1,80}",
             r"(?:صورة|الصورة)\s*(?:أرشيفية|ارشيفية|من الأرشيف)\s*.{0,40}",
+            # A credit alone in brackets under a photo: "[عملية العزم الصلب]", "(عنب بلدي)".
+            r"\[[^\[\]]{2,40}\]|\((?:[^()\d]{2,40})\)",
             _NO_STOP + r"(?:image copyright|image caption|copyright|photo|getty images|epa|afp|reuters)(?:\s.{0,60})?",
         ),
         14,
@@ -184,26 +231,8 @@ _TRAILING_TAGS = re.compile(
 )
 # The same tag list alone on the last line of the article.
 _TAG_LINE = re.compile(r"سمات(?:\s+[^\s.!?؟…،,:]+){1,20}")
-# Link titles in a related block are often questions ("هل تنجح خطة الموانئ…؟").
-_ENDS_WITH_QUESTION = re.compile(r"[?؟][\"”»)]*$")
 # A list item keeps its place whatever its length: "1. …", "2) …", "- …", "• …".
 _LIST_ITEM = re.compile(r"^(?:\d{1,3}\s*[.)\-–]|[-–•*·▪]\s*)")
-
-
-def _words(line: str) -> int:
-    return len(line.split())
-
-
-def is_sentence_like(line: str) -> bool:
-    """Prose: ends like a sentence, or is too long to be a headline."""
-    return bool(_SENTENCE_END.search(line)) or _words(line) > HEADLINE_MAX_WORDS
-
-
-def is_headline_like(line: str, *, allow_question: bool = False) -> bool:
-    """Short, and ends as a title ends: no stop, no colon or comma announcing more."""
-    if not line or _words(line) > HEADLINE_MAX_WORDS or line.endswith((":", "،", ",", "؛", ";")):
-        return False
-    return (allow_question and bool(_ENDS_WITH_QUESTION.search(line))) or not _SENTENCE_END.search(line)
 
 
 def _is_topic_headline(line: str) -> bool:
@@ -225,14 +254,18 @@ def boilerplate_reason(line: str) -> str | None:
             return reason
     if words <= 40 and RELATED_HEADER.fullmatch(line):
         return "related header"
+    if caption_credit(line) is not None:
+        return "photo caption"
     return None
 
 
-def _mark_duplicates(lines: Sequence[str], reasons: list[str | None]) -> None:
+def _mark_duplicates(lines: Sequence[str], reasons: list[str | None], *, page_top: bool) -> None:
     # Galleries print each caption twice (alt text, then visible caption). A short unpunctuated line
     # repeated at once is such a caption, and both copies go; a repeated sentence is kept once.
+    # With ``page_top``, a line repeated as the page's first two lines is its headline printed twice
+    # (page title and <h1>), which ``read_page`` takes as the headline.
     for i in range(1, len(lines)):
-        if lines[i] != lines[i - 1]:
+        if lines[i] != lines[i - 1] or (page_top and i == 1):
             continue
         reasons[i] = reasons[i] or "duplicate line"
         if is_headline_like(lines[i]):
@@ -283,6 +316,34 @@ def _mark_link_runs(lines: Sequence[str], reasons: list[str | None]) -> None:
         i += 1
 
 
+def _mark_appeal_blocks(lines: Sequence[str], reasons: list[str | None]) -> None:
+    # A support appeal spans several short lines ("الإعلام الموجّه يشوه الحقيقة…", "سوريا بحاجة
+    # للصحافة الحرة…", "ادعم X", "دولار واحد شهريًا يصنع الفرق", "اضغط هنا للمساهمة"), of which only
+    # the ask itself has a fixed form. The block is the run of short lines around the ask; within
+    # it, everything from the first line already known as boilerplate (or from the ask) to the end
+    # of the run goes. Lines of the run before any boilerplate may be the article's closing lines, and
+    # a last line followed by prose is a sub-heading: both stay.
+    for ask in [i for i, reason in enumerate(reasons) if reason == "donation appeal"]:
+        start = ask
+        while start > 0 and _is_slogan(lines[start - 1]):
+            start -= 1
+        end = ask
+        while end + 1 < len(lines) and _is_slogan(lines[end + 1]):
+            end += 1
+        if end + 1 < len(lines) and end > ask and reasons[end] is None:
+            end -= 1  # the run's last line heads the prose after it
+        first = next(i for i in range(start, ask + 1) if reasons[i] or i == ask)
+        for i in range(first, end + 1):
+            reasons[i] = reasons[i] or "donation appeal"
+
+
+def _is_slogan(line: str) -> bool:
+    # Short, and not closed by a single full stop as a sentence of the article is: slogans end
+    # with "..", "!" or nothing.
+    return (_words(line) <= APPEAL_LINE_MAX_WORDS and not _LIST_ITEM.match(line)
+            and not _SINGLE_STOP.search(line))
+
+
 def _mark_trailing_tag_line(lines: Sequence[str], reasons: list[str | None]) -> None:
     kept = [i for i, reason in enumerate(reasons) if reason is None]
     if kept and _TAG_LINE.fullmatch(lines[kept[-1]]):
@@ -298,21 +359,33 @@ def has_inline_links(source: str | None) -> bool:
     return bool(source) and "bbc" in source.lower()
 
 
-def explain_lines(text: str, *, source: str | None = None) -> list[tuple[str, str | None]]:
+def explain_lines(text: str, *, source: str | None = None, title: str | None = None) -> list[tuple[str, str | None]]:
     """Each non-empty normalised line of ``text`` with the reason it would be dropped (None = kept).
     For a verbose mode; ``clean_text`` keeps exactly the lines whose reason is None.
 
-    The shape rules for unmarked link lines run only for sources known to print them
-    (``has_inline_links``): elsewhere the same shapes are sub-headings ("استشاري نفسي: سلوكيات تؤذي
-    الجسد والروح", Al-Madina), verse, or stacked section titles, and they must stay."""
+    ``text`` is an article body whose title is given elsewhere (``title=None``), the body of an
+    article titled ``title`` (lines repeating it are dropped), or a whole page without a known title
+    (``title=""``), whose headline is looked for among its first lines and marked "headline" (it
+    moves to the title; ``summarize.page_facts``). Datelines, date lines and bylines are marked in
+    every case. The shape rules for unmarked link lines run only for sources known to print
+    them (``has_inline_links``): elsewhere the same shapes are sub-headings ("استشاري نفسي: سلوكيات
+    تؤذي الجسد والروح", Al-Madina), verse, or stacked section titles, and they must stay."""
+    return _explain(text, source=source, title=title)[0]
+
+
+def _explain(text: str, *, source: str | None, title: str | None) -> tuple[list[tuple[str, str | None]], PageFacts]:
     lines = [line for line in normalize_arabic(text).split("\n") if line]
     reasons = [boilerplate_reason(line) for line in lines]
-    _mark_duplicates(lines, reasons)
+    _mark_duplicates(lines, reasons, page_top=title == "")
+    facts = read_page(lines, reasons, title=title)
+    for i, reason in facts.lines.items():
+        reasons[i] = reasons[i] or reason
     _mark_related_blocks(lines, reasons)
+    _mark_appeal_blocks(lines, reasons)
     if has_inline_links(source):
         _mark_link_runs(lines, reasons)
     _mark_trailing_tag_line(lines, reasons)
-    return list(zip(lines, reasons))
+    return list(zip(lines, reasons)), facts
 
 
 def strip_trailing_tags(line: str) -> str:
@@ -321,10 +394,14 @@ def strip_trailing_tags(line: str) -> str:
     return _TRAILING_TAGS.sub("", line)
 
 
-def clean_text(text: str, *, source: str | None = None) -> str:
+def clean_text(text: str, *, source: str | None = None, title: str | None = None) -> str:
     """Normalise ``text`` and drop boilerplate lines; paragraphs stay one per line. ``source`` (the
     outlet's name) enables the layout rules of outlets that need them; see ``explain_lines``."""
-    kept = [line for line, reason in explain_lines(text, source=source) if reason is None]
+    return _kept(explain_lines(text, source=source, title=title))
+
+
+def _kept(explained: list[tuple[str, str | None]]) -> str:
+    kept = [line for line, reason in explained if reason is None]
     if kept:
         kept[-1] = strip_trailing_tags(kept[-1])
     return "\n".join(kept)
@@ -345,11 +422,18 @@ def _layout_source(article: Article) -> str | None:
 
 
 def clean_article(article: Article) -> Article:
-    """A new Article with a normalised title and a cleaned body; a first body line repeating the
+    """A new Article with a normalised title and a cleaned body, and the headline, outlet and date
+    the page states where the input gave none (``summarize.page_facts``; input metadata wins).
+
+    A text file's first line (``title_from="first line"``) is only a guess made at ingest: the page is
+    read whole again, and its headline is the first headline-shaped line after any section label,
+    dateline or byline — or, when it has none, a title made from the lead. A body line repeating the
     title (some scrapers prepend the headline to the body) is dropped."""
-    title = clean_title(article.title)
-    lines = normalize_arabic(article.text).split("\n")
-    first = next((i for i, line in enumerate(lines) if line), None)
-    if first is not None and title and " ".join(lines[first].split()) == title:
-        del lines[first]
-    return dataclasses.replace(article, title=title, text=clean_text("\n".join(lines), source=_layout_source(article)))
+    given = "" if article.title_from == "first line" else clean_title(article.title)
+    text = f"{article.title}\n{article.text}" if article.title_from == "first line" else article.text
+    explained, facts = _explain(text, source=_layout_source(article), title=given)
+    title, title_from = (given, article.title_from) if given else (facts.title or "", facts.title_from)
+    source, source_from = (article.source, article.source_from) if article.source else (facts.source, facts.source_from)
+    date, date_from = (article.date, article.date_from) if article.date else (facts.date, facts.date_from)
+    return dataclasses.replace(article, title=clean_title(title), text=_kept(explained), title_from=title_from,
+                               source=source, source_from=source_from, date=date, date_from=date_from)

@@ -297,7 +297,8 @@ class _Reader:
         title, body = lines[0].strip(), "\n".join(lines[1:]).strip()
         if not body or len(title) > TITLE_MAX_CHARS:
             title, body = "", "\n".join(lines).strip()
-        return Article(id=path.stem, title=title, text=body, origin=str(path))
+        # A guess: the cleaner reads the page whole again for its real headline (summarize.page_facts).
+        return Article(id=path.stem, title=title, text=body, origin=str(path), title_from="first line" if title else None)
 
     def _read_page(self, path: Path, size: int) -> Article:
         self._check_disk_size(size, HTML_BYTES_PER_CHAR)
@@ -461,7 +462,9 @@ class _Reader:
             article_id = renamed
         self.ids[article_id] = (article.origin, digest)
         return Article(id=article_id, title=title, text=text, source=fields["source"], url=fields["url"],
-                       date=fields["date"], origin=article.origin, language=detect_language(f"{title}\n{text}"))
+                       date=fields["date"], origin=article.origin, language=detect_language(f"{title}\n{text}"),
+                       title_from=(article.title_from or "input") if title else None,
+                       source_from="input" if fields["source"] else None, date_from="input" if fields["date"] else None)
 
 
 def _skip_rest_of_line(stream: io.TextIOWrapper, chunk: int) -> int:

@@ -24,6 +24,14 @@ _INVISIBLE = re.compile(
     "[\u0640\u200b-\u200d\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u00ad]"
 )
 
+# A clitic written apart with a tatweel ("بـ 30", "لـ تحرير", "الـ83", "وبالـ 2020"): the tatweel stands
+# for the joint, so the space after it goes too and the clitic stays on its word once the tatweel is
+# removed ("ب30", "لتحرير", "ال83"). Only the one-letter prepositions and conjunctions and the article
+# (with what may precede them) standing as a word of their own: "هـ" (Hijri year) is not a clitic.
+_CLITIC_TATWEEL = re.compile(
+    "(?<![\u0621-\u064a])((?:[وف]?[بلك]?ال|[وف]?لل|[وف]?[بلك]|[وف]))\u0640+[^\\S\n]*(?=[^\\s\u0640])"
+)
+
 # Every line separator str.splitlines() knows becomes "\n", so "one line = one paragraph" holds
 # whatever the page's origin (CRLF files, U+2028 from JSON-escaped CMS text, form feeds).
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]")
@@ -35,6 +43,10 @@ _SPACES = re.compile(r"[^\S\n]+")
 # C0/C1 control characters that are not whitespace carry nothing readable (NULs and stray escapes
 # from broken encodings); whitespace controls were handled above.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f\x80-\x84\x86-\x9f]")
+
+# Private-use code points are icon-font glyphs (Font Awesome, Wingdings: "\uf06f" before a byline):
+# they render as a pictogram only with the site's own font, and as nothing a reader or model knows.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
 
 # Arabic presentation forms A and B: scraped PDFs and old sites store shaped glyphs (ﻻ, ﺍﻟ…) instead of
 # letters, which a tokenizer then sees as unknown symbols.
@@ -59,10 +71,12 @@ def normalize_arabic(text: str) -> str:
     # into "الله", which is desirable here because a translation model knows the words, not the glyph.
     # Folding runs first because some forms fold to a tatweel (U+FE71 → "ـً"), which must then go.
     text = _PRESENTATION_FORMS.sub(_fold_presentation_forms, text)
+    text = _CLITIC_TATWEEL.sub(r"\1", text)
     # Invisibles before NFC: a joiner between a letter and its combining mark blocks composition, and
     # removing it after NFC would leave a string a second pass would compose differently.
     text = _INVISIBLE.sub("", text)
     text = _CONTROLS.sub("", text)
+    text = _PRIVATE_USE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     text = digits_to_ascii(text)
     text = _LINE_BREAKS.sub("\n", text)

@@ -108,7 +108,8 @@ class Pipeline:
         digest_articles = [
             DigestArticle(id=a.id, source=a.source, url=a.url, date=a.date, language=_language(a), title_ar=a.title,
                           title_en=t.title_en, summary_en=s.text, translation_en=t.text_en,
-                          flags=_flags(segments_of.get(id(a)), t))
+                          flags=_flags(segments_of.get(id(a)), t), title_from=a.title_from,
+                          source_from=a.source_from, date_from=a.date_from)
             for a, t, s in zip(cleaned, translated, summaries)
         ]
         # Stories are grouped on the Arabic, without a model; their summaries use the run's summariser.
@@ -119,7 +120,7 @@ class Pipeline:
         run = {
             "summarize_version": __version__,
             "started_at": started.isoformat(timespec="seconds"),
-            "date": date or _digest_date(cleaned),
+            **_digest_date(cleaned, date),
             "translator": {**translator.engine.describe(), "generation": translator.generation.as_dict(),
                            "token_budget": translator.token_budget, "max_segment_tokens": translator.max_segment_tokens},
             "summarizer": summarizer.describe() if isinstance(summarizer, ExtractiveSummarizer) else {
@@ -161,10 +162,21 @@ def _language(article: Article) -> str:
     return getattr(article, "language", "ar")
 
 
-def _digest_date(articles: list[Article]) -> str:
-    """The day a digest covers: the most common article date, else today."""
-    dates = Counter(a.date[:10] for a in articles if a.date)
-    return dates.most_common(1)[0][0] if dates else datetime.now().date().isoformat()
+def _digest_date(articles: list[Article], given: str | None) -> dict[str, Any]:
+    """The day a digest covers and what it rests on. ``date``: ``given`` (--date), else the most common
+    article date, else today (the archive needs a day). ``date_from``: "option", "articles" or
+    "today". ``article_dates``: the span of the articles' own dates, so a page can say when they
+    cover several days, or none."""
+    days = Counter(a.date[:10] for a in articles if a.date)
+    span = {"first": min(days) if days else None, "last": max(days) if days else None, "days": len(days),
+            "dated": sum(days.values()), "undated": len(articles) - sum(days.values())}
+    if given:
+        date, origin = given, "option"
+    elif days:
+        date, origin = days.most_common(1)[0][0], "articles"
+    else:
+        date, origin = datetime.now().date().isoformat(), "today"
+    return {"date": date, "date_from": origin, "article_dates": span}
 
 
 def _environment() -> dict[str, Any]:

@@ -20,6 +20,12 @@ class Article:
     date: str | None = None
     origin: str = ""  # where it was read from (path, or path:line for JSONL)
     language: str = "ar"  # detected at ingest: "ar", "en", another ISO 639-1 code, or "unknown"
+    # Where title, source and date came from: "input" (a JSONL field, HTML metadata) or, for what
+    # the cleaner read off the page text, the kind of line ("headline", "lead", "dateline", "byline",
+    # "support appeal", "caption credit", "date line"); None while the value is unknown.
+    title_from: str | None = None
+    source_from: str | None = None
+    date_from: str | None = None
 
 
 @dataclass
@@ -51,6 +57,10 @@ class DigestArticle:
     # Sentences whose Arabic holds numbers or Latin-script names that the English lacks
     # (summarize.faithfulness.flag_segments): {"segment", "ar", "en", "missing"}.
     flags: list[dict[str, Any]] = field(default_factory=list)
+    # Provenance of title_ar, source and date (see Article.title_from).
+    title_from: str | None = None
+    source_from: str | None = None
+    date_from: str | None = None
 
 
 @dataclass

@@ -11,6 +11,28 @@ def test_removes_tatweel():
     assert normalize_arabic("الســـــلام بـ\u0640\u0640ـ") == "السلام ب"
 
 
+@pytest.mark.parametrize("written, joined", [
+    ("تحرض على الإرهاب بـ 30 لغة", "تحرض على الإرهاب ب30 لغة"),
+    ("الذكرى الثانية لـ تحرير مناطق داعش", "الذكرى الثانية لتحرير مناطق داعش"),
+    ("أعضاء التحالف الـ83", "أعضاء التحالف ال83"),
+    ("وبالـ 2020 وللـ 5 وكـ عضو فـ قال", "وبال2020 ولل5 وكعضو فقال"),
+    ("التابع لـ”الإدارة الذاتية”", "التابع ل”الإدارة الذاتية”"),
+])
+def test_a_clitic_written_with_tatweel_stays_on_its_word(written, joined):
+    assert normalize_arabic(written) == joined
+
+
+def test_tatweel_after_a_word_that_is_no_clitic_only_goes():
+    # "هـ" abbreviates the Hijri year; a word ending in a tatweel keeps its space.
+    assert normalize_arabic("1436 هـ الموافق") == "1436 ه الموافق"
+    assert normalize_arabic("داعـش الإرهابي وقالـ الوزير") == "داعش الإرهابي وقال الوزير"
+    assert normalize_arabic("بـ\nسطر") == "ب\nسطر"  # a line break is a paragraph: never joined across
+
+
+def test_icon_font_glyphs_are_removed():
+    assert normalize_arabic("\uf06f متابعة/ المدى") == "متابعة/ المدى"
+
+
 @pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
 def test_removes_zero_width_characters(invisible):
     assert normalize_arabic(f"إي{invisible}ران") == "إيران"
@@ -78,7 +100,7 @@ def test_composition_across_a_removed_joiner_is_stable():
 _ARABICISH = st.text(
     alphabet=st.sampled_from(
         list("ابتثجحخدذرسشصضطظعغفقكلمنهوية ءآأؤإئ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬٪.،؟!«»\"\n\r\t ")
-        + ["\u0640", "\u200b", "\u200f", "\u202b", "\u2067", "\u00a0", "\ufeff", "\u064b", "\u0653", "\ufefb", "\ufe71", "\ufdfa", "\u2028"]
+        + ["\u0640", "\u200b", "\u200f", "\u202b", "\u2067", "\u00a0", "\ufeff", "\u064b", "\u0653", "\ufefb", "\ufe71", "\ufdfa", "\u2028", "\uf06f"]
     ),
     max_size=80,
 )
@@ -95,5 +117,5 @@ def test_idempotent(text):
 @given(_ARABICISH)
 def test_output_has_no_removed_classes(text):
     out = normalize_arabic(text)
-    assert not set(out) & set("\u0640\u200b\u200f\u202b\u2067\u00a0\ufeff\r\t\u2028٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬")
+    assert not set(out) & set("\uf06f\u0640\u200b\u200f\u202b\u2067\u00a0\ufeff\r\t\u2028٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬")
     assert all(line == line.strip() and "  " not in line for line in out.split("\n"))
