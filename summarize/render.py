@@ -28,7 +28,7 @@ def to_json(digest: Digest) -> dict[str, Any]:
 def to_markdown(digest: Digest) -> str:
     run = digest.run
     sources = sorted({a.source for a in digest.articles if a.source})
-    lines = [f"# Arabic news digest — {run.get('date', '')}", ""]
+    lines = _date_heading(run)
     lines.append(
         f"{len(digest.articles)} articles"
         + (f" from {len(sources)} sources ({', '.join(sources)})" if sources else "")
@@ -108,6 +108,15 @@ def _byline(article) -> str:
         parts.append(f"[original]({article.url})")
     parts.append(f"`{article.id}`")
     return "*" + " · ".join(parts[:-1]) + "* · " + parts[-1] if len(parts) > 1 else parts[0]
+
+
+def _date_heading(run: dict[str, Any]) -> list[str]:
+    """The title line, and under it what the date rests on when that is not simply one news day
+    (as digest.html says it: summarize.render_html.date_summary)."""
+    from summarize.render_html import date_summary
+
+    dates = date_summary({"run": run})
+    return [f"# Arabic news digest — {dates['short']}", ""] + ([f"*{dates['note']}.*", ""] if dates["note"] else [])
 
 
 def _heading(article) -> str:

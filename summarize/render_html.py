@@ -3,11 +3,14 @@
 The page renders the digest.json dict and nothing else, so it shows exactly what the JSON holds. It is
 safe to open whatever the articles contain: every piece of text goes through Jinja2 with autoescape
 on (an article holding ``<script>`` shows it as text), links to the original articles are written
-only for http(s) URLs (no ``javascript:``), and a Content-Security-Policy forbids scripts and every
-network load, so the page fetches nothing: inline CSS only, no fonts, images or scripts from anywhere.
+only for http(s) URLs (no ``javascript:``), and a Content-Security-Policy forbids every network load
+and every script but one: the fixed "expand all / collapse all" script below, allowed by its SHA-256
+hash, so nothing an article holds can ever match it. Inline CSS only, no fonts or images from anywhere.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from datetime import date as Date
@@ -17,6 +20,27 @@ from urllib.parse import urlsplit
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# The page's only script. It is a constant (no article text ever reaches it) because the CSP allows
+# it by the hash of these exact characters. The buttons start hidden: where scripts do not run,
+# the page shows no control that does nothing.
+EXPAND_SCRIPT = """(function () {
+  var controls = document.getElementById("expand-controls");
+  if (!controls) { return; }
+  controls.hidden = false;
+  controls.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-open]");
+    if (!button) { return; }
+    var open = button.getAttribute("data-open") === "true";
+    document.querySelectorAll("details").forEach(function (details) { details.open = open; });
+  });
+})();"""
+
+
+def script_hash(script: str = EXPAND_SCRIPT) -> str:
+    """The CSP source that allows exactly ``script``: ``'sha256-BASE64'`` of its UTF-8 text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
 
 
 def _environment():
@@ -41,6 +65,72 @@ def long_date(day: str) -> str:
     except (TypeError, ValueError):
         return day
     return f"{parsed:%A} {parsed.day} {parsed:%B %Y}"
+
+
+def short_date(day: str) -> str:
+    """"2018-05-08" → "8 May 2018"; anything else unchanged."""
+    try:
+        parsed = Date.fromisoformat(day)
+    except (TypeError, ValueError):
+        return day
+    return f"{parsed.day} {parsed:%B %Y}"
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def date_summary(digest: Mapping[str, Any]) -> dict[str, str]:
+    """What the digest's date rests on, for the page and digest.md: ``short`` (a page title, a
+    Markdown heading), ``heading`` (the page's headline) and ``note`` (one line, may be empty).
+
+    ``run.date`` is one day because the archive files a digest under one day; printed alone it
+    would claim that every article is that day's news. So the articles' own dates decide what is
+    said: one day; a span of days; none at all (then ``run.date`` is only the day it was made)."""
+    run = digest.get("run") if isinstance(digest.get("run"), Mapping) else {}
+    day = _text(digest.get("date") or run.get("date"))
+    origin = run.get("date_from")
+    span = run.get("article_dates") if isinstance(run.get("article_dates"), Mapping) else {}
+    first, last = _text(span.get("first")), _text(span.get("last"))
+    days, dated, undated = _count(span.get("days")), _count(span.get("dated")), _count(span.get("undated"))
+    several = days > 1 and first and last and first != last
+    notes = []
+    if origin == "today":
+        short, heading = f"undated articles, made {day}", "Undated articles"
+        notes.append(f"no article gives its date; digest made on {long_date(day)}")
+    elif origin == "articles" and several:
+        short, heading = f"{first} to {last}", f"News from {short_date(first)} to {short_date(last)}"
+        notes += [f"{_plural(dated, 'dated article')} on {days} different days",
+                  f"filed under {day}"]
+    elif origin == "option":
+        short, heading = day, long_date(day)
+        notes.append("date given with --date")
+        if several:
+            notes.append(f"articles dated {short_date(first)} to {short_date(last)}, on {days} different days")
+        elif dated and first and first != day:
+            notes.append(f"articles dated {short_date(first)}")
+    else:  # one article day, or a digest written before run.date_from existed
+        short, heading = day, long_date(day)
+    if undated and dated:
+        notes.append(f"{undated} of {dated + undated} articles undated")
+    note = " · ".join(notes)
+    return {"short": short, "heading": heading, "note": note[:1].upper() + note[1:]}
+
+
+# How an article's metadata was found (Article.source_from & co.), for a tooltip: an analyst
+# weighs an outlet read off a photo credit differently from one a feed states.
+def provenance(field: str, origin: Any) -> str:
+    if not isinstance(origin, str) or not origin.strip():
+        return ""
+    if origin == "input":
+        return f"{field} given by the input"
+    if field == "title" and origin == "lead":
+        return "the page has no headline: title taken from the article's lead"
+    return f"{field} read from the article's {origin}"
 
 
 def safe_url(url: Any) -> str | None:
@@ -102,7 +192,10 @@ def _article_view(article: Mapping[str, Any], number: int) -> dict[str, Any]:
         "anchor": f"article-{number}",
         "id": _text(article.get("id")),
         "source": _text(article.get("source")),
+        "source_from": provenance("outlet", article.get("source_from")),
         "date": _text(article.get("date")),
+        "date_from": provenance("date", article.get("date_from")),
+        "title_from": provenance("title", article.get("title_from")),
         "url": safe_url(article.get("url")),
         "raw_url": _text(article.get("url")),
         "title_en": _heading(_text(article.get("title_en")), translation, _text(article.get("id"))),
@@ -143,12 +236,13 @@ def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
         return _text(described.get("model")) if isinstance(described, Mapping) else ""
 
     return {
-        "date": _text(digest.get("date") or run.get("date")),
+        "dates": date_summary(digest),
         "stories": stories,
         "others": others,
         "has_stories": "stories" in digest,
         "article_count": len(views),
         "outlets": outlets,
+        "without_outlet": sum(1 for v in views if not v["source"]),
         "flagged_articles": sum(1 for v in views if v["flags"]),
         "errors": [{"input": _text(e.get("input")), "reason": _text(e.get("reason")), "kept": e.get("skipped") is False}
                    for e in digest.get("errors") or [] if isinstance(e, Mapping)],
@@ -161,7 +255,10 @@ def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
 
 def to_html(digest: Mapping[str, Any]) -> str:
     """The digest page for a digest.json dict (as ``summarize.render.to_json`` makes it)."""
-    return _environment().get_template("digest.html.j2").render(**_view(digest))
+    from markupsafe import Markup
+
+    return _environment().get_template("digest.html.j2").render(
+        **_view(digest), script=Markup(EXPAND_SCRIPT), script_source=script_hash())
 
 
 def _archived_days(archive: Path) -> list[dict[str, Any]]:

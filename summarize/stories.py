@@ -20,8 +20,9 @@ events (tests/test_stories.py holds the labels). B-cubed F1 against them is 0.89
 0.85–0.8875 and falls off on both sides (0.83 at 0.8125, 0.81 at 0.90, where unrelated stories start
 to merge). 0.86 sits in that plateau on the side of precision (0.91, recall 0.90), because a story
 wrongly merged hides an event, while a story split in two still shows both halves. The seeds (five
-outlets, one event) score 0.18–0.34 with each other and at most 0.09 with unrelated articles,
-whether IDF is fitted on the five alone, on eleven articles or on the whole day.
+outlets, one thread) score 0.14–0.22 with each other when IDF is fitted on the five alone and
+0.17–0.27 among eleven articles, at most 0.08 with unrelated ones, and form one story within the
+whole day.
 """
 from __future__ import annotations
 
