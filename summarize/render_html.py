@@ -60,20 +60,20 @@ def flag_label(item: str) -> str:
 
 def long_date(day: str) -> str:
     """"2018-05-08" → "Tuesday 8 May 2018"; anything else unchanged."""
-    try:
-        parsed = Date.fromisoformat(day)
-    except (TypeError, ValueError):
-        return day
-    return f"{parsed:%A} {parsed.day} {parsed:%B %Y}"
+    return _formatted(day, "{weekday} {day} {month_year}")
 
 
 def short_date(day: str) -> str:
     """"2018-05-08" → "8 May 2018"; anything else unchanged."""
+    return _formatted(day, "{day} {month_year}")
+
+
+def _formatted(day: str, pattern: str) -> str:
     try:
         parsed = Date.fromisoformat(day)
     except (TypeError, ValueError):
         return day
-    return f"{parsed.day} {parsed:%B %Y}"
+    return pattern.format(weekday=f"{parsed:%A}", day=parsed.day, month_year=f"{parsed:%B %Y}")
 
 
 def _count(value: Any) -> int:
