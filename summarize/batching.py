@@ -3,37 +3,14 @@ rather than a fixed count, run, and put the outputs back in input order."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from summarize.engines.base import Engine, GenerationSettings
+from summarize.records import StageStats
 
 if TYPE_CHECKING:
     from summarize.cache import Cache
 
-# Default token budgets (padded source tokens per batch), measured on 2 CPU cores with full-size
-# opus-mt-ar-en and distilbart-cnn-12-6 shapes at beam 4 (python -m summarize.bench, README "Engines").
-# Translation: CPU beam search slows down on big batches (a 6000-token batch is ~170 sentences × 4
-# beams), on both engines; 1000 (about 30 sentences) was the fastest measured, for torch by 1.5×.
-TRANSLATION_TOKEN_BUDGET = 1000
-# Summaries: each hypothesis of a distilbart-sized decoder keeps its source's keys and values for the
-# cross-attention (about 48 MB for a 1000-token chunk), so the budget × beams sets the memory. 2000
-# (two chunks) ran as fast as 4000 and within noise of 8000 on CTranslate2 (16.1 / 15.9 / 17.7
-# articles a minute); on the whole 131-article day, summaries took 891 s against 823 s with 4000 (within
-# run-to-run noise) and the digest peaked at 1458 MB against 1765 MB.
-SUMMARY_TOKEN_BUDGET = 2000
-
-
-@dataclass
-class StageStats:
-    """What one stage asked for and where the answers came from."""
-
-    segments: int = 0  # texts asked for, duplicates included
-    cache_hits: int = 0  # distinct texts answered by the cache
-    generated: int = 0  # distinct texts the engine generated
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 def plan_batches(lengths: Sequence[int], token_budget: int) -> list[list[int]]:

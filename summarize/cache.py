@@ -9,8 +9,8 @@ import logging
 import os
 import sqlite3
 import time
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 log = logging.getLogger("summarize")

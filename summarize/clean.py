@@ -21,7 +21,8 @@ import dataclasses
 import re
 from typing import Sequence
 
-from summarize.lines import is_headline_like, is_sentence_like, words as _words
+from summarize.lines import is_headline_like, is_sentence_like
+from summarize.lines import words as _words
 from summarize.normalize import normalize_arabic
 from summarize.page_facts import PageFacts, caption_credit, read_page
 from summarize.records import Article

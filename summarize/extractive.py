@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from summarize.batching import StageStats
+from summarize.records import StageStats
 from summarize.segment import split_english_sentences
 from summarize.summarise import Summary
 

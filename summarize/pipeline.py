@@ -9,17 +9,22 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from summarize import __version__
-from summarize.batching import StageStats
 from summarize.clean import clean_article
 from summarize.extractive import ExtractiveSummarizer
 from summarize.faithfulness import flag_segments
 from summarize.ingest import InputProblem
 from summarize.models import ResolvedModel, resolve_model
-from summarize.records import Article, Digest, DigestArticle, SegmentedArticle
+from summarize.records import (
+    Article,
+    Digest,
+    DigestArticle,
+    SegmentedArticle,
+    StageStats,
+)
 from summarize.segment import segment_article, split_paragraphs
 from summarize.settings import Settings
 from summarize.stories import build_stories, group_articles
-from summarize.summarise import Summarizer, summary_generation
+from summarize.summarise import Summarizer
 from summarize.translate import TranslatedArticle, Translator
 
 

@@ -1,11 +1,20 @@
 """Plain data passed between the stages: ingest → clean → segment → translate → summarise → render."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
-if TYPE_CHECKING:
-    from summarize.stories import Story
+# An English heading made from a text without a title: its first words.
+HEADING_WORDS = 12
+
+
+def heading(title: str, text: str = "", fallback: str = "") -> str:
+    """``title`` on one line; for an item without one, the first words of ``text`` (and "…" when
+    there are more); else ``fallback``. How digest.md, digest.html and stories name untitled items."""
+    if title.strip():
+        return " ".join(title.split())
+    words = text.split()
+    return " ".join(words[:HEADING_WORDS]) + (" …" if len(words) > HEADING_WORDS else "") if words else fallback
 
 
 @dataclass
@@ -42,6 +51,26 @@ class SegmentedArticle:
 
 
 @dataclass
+class TranslatedArticle:
+    title_en: str
+    paragraphs_en: list[str]
+    # One English segment per Arabic segment (title segments, then body segments): the pairs the
+    # faithfulness flags are computed on. Empty for English articles passed through.
+    segments_en: list[str] = field(default_factory=list)
+
+    @property
+    def text_en(self) -> str:
+        return "\n\n".join(self.paragraphs_en)
+
+
+@dataclass
+class Summary:
+    text: str
+    chunks: int  # chunks the input was cut into at the first level (1: it fitted the window)
+    levels: int  # generation rounds it took (1: summarised directly)
+
+
+@dataclass
 class DigestArticle:
     """One article of the digest, in the shape ``digest.json`` documents."""
 
@@ -64,8 +93,35 @@ class DigestArticle:
 
 
 @dataclass
+class Story:
+    id: str  # "story-" + 10 hex digits of the SHA-1 of its article ids: the same articles, the same id
+    headline_en: str
+    summary_en: str
+    article_ids: list[str]  # in input order
+    sources: list[str]  # distinct outlets, sorted; articles without a source add none
+    # The sentences the summary was drawn from, each with the article it came from (for a
+    # one-article story: none, its summary is the article's).
+    key_sentences: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StageStats:
+    """What one stage asked for and where the answers came from."""
+
+    segments: int = 0  # texts asked for, duplicates included
+    cache_hits: int = 0  # distinct texts answered by the cache
+    generated: int = 0  # distinct texts the engine generated
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass
 class Digest:
     articles: list[DigestArticle]
     run: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)  # {"input", "reason", "skipped"}
-    stories: list["Story"] = field(default_factory=list)  # ranked, most outlets first (summarize.stories)
+    stories: list[Story] = field(default_factory=list)  # ranked, most outlets first (summarize.stories)

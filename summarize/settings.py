@@ -7,10 +7,23 @@ import os
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
-from summarize.batching import SUMMARY_TOKEN_BUDGET, TRANSLATION_TOKEN_BUDGET
-from summarize.ingest import DEFAULT_MAX_ARTICLE_CHARS
-
 ENV_PREFIX = "SUMMARIZE_"
+
+# Default token budgets (padded source tokens per batch), measured on 2 CPU cores with full-size
+# opus-mt-ar-en and distilbart-cnn-12-6 shapes at beam 4 (python -m tools.bench, README "Engines").
+# Translation: CPU beam search slows down on big batches (a 6000-token batch is ~170 sentences × 4
+# beams), on both engines; 1000 (about 30 sentences) was the fastest measured, for torch by 1.5×.
+TRANSLATION_TOKEN_BUDGET = 1000
+# Summaries: each hypothesis of a distilbart-sized decoder keeps its source's keys and values for the
+# cross-attention (about 48 MB for a 1000-token chunk), so the budget × beams sets the memory. 2000
+# (two chunks) ran as fast as 4000 and within noise of 8000 on CTranslate2 (16.1 / 15.9 / 17.7
+# articles a minute); on the whole 131-article day, summaries took 891 s against 823 s with 4000 (within
+# run-to-run noise) and the digest peaked at 1458 MB against 1765 MB.
+SUMMARY_TOKEN_BUDGET = 2000
+# 200,000 characters is about 35,000 Arabic words, some 25 times the longest article in the news
+# feeds this tool was built on (7,500 characters), and an hour or so of translation on a CPU: past it,
+# an "article" is a mis-scraped page, a book or a dump, not news.
+DEFAULT_MAX_ARTICLE_CHARS = 200_000
 
 
 class SettingsError(ValueError):

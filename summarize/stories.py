@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 from summarize.normalize import normalize_arabic
+from summarize.records import Story, heading
 
 if TYPE_CHECKING:
     from summarize.extractive import ExtractiveSummarizer
@@ -57,21 +57,6 @@ STOP_WORDS = frozenset("""
 كذلك ايضا هو هي هم هن نحن انا انه انها لها له لهم فيها فيه منها منه عليها عليه اليه اليها به بها
 بان لان عام عاما العام يوم وهو وهي فان فقد لقد الا الذي التي سوف ضمن نحو لدي وفق حول اما ومع
 """.split())
-
-
-@dataclass
-class Story:
-    id: str  # "story-" + 10 hex digits of the SHA-1 of its article ids: the same articles, the same id
-    headline_en: str
-    summary_en: str
-    article_ids: list[str]  # in input order
-    sources: list[str]  # distinct outlets, sorted; articles without a source add none
-    # The sentences the summary was drawn from, each with the article it came from (for a
-    # one-article story: none, its summary is the article's).
-    key_sentences: list[dict[str, str]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def fold_arabic(text: str) -> str:
@@ -164,8 +149,7 @@ def build_stories(groups: Sequence[Sequence[int]], digest_articles: Sequence["Di
         headline = members[most_central([a.title_en for a in members],
                                         [f"{a.title_en}\n{a.translation_en}" for a in members])].title_en.strip()
         if not headline and key:  # no member has an English title: the story's first key words
-            words = key[0]["text"].split()
-            headline = " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+            headline = heading("", key[0]["text"])
         story = Story(story_id(ids), headline, "", ids, sources, key)
         stories.append((story, min(group)))
         merged = " ".join(k["text"] for k in key)

@@ -4,14 +4,16 @@ are summarised again (map-reduce), level after level until one window holds them
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from summarize.batching import SUMMARY_TOKEN_BUDGET, StageStats, generate_batched
+from summarize.batching import generate_batched
 from summarize.engines import load_engine_for
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
+from summarize.records import StageStats, Summary
 from summarize.segment import split_english_sentences, split_long
+from summarize.settings import SUMMARY_TOKEN_BUDGET
 
 if TYPE_CHECKING:
     from summarize.cache import Cache
@@ -61,13 +63,6 @@ CHUNKING_VERSION = 1
 
 # Room left in the window for special tokens the tokenizer adds around a joined chunk.
 _WINDOW_MARGIN = 2
-
-
-@dataclass
-class Summary:
-    text: str
-    chunks: int  # chunks the input was cut into at the first level (1: it fitted the window)
-    levels: int  # generation rounds it took (1: summarised directly)
 
 
 class Summarizer:

@@ -2,33 +2,20 @@
 batch plan, and the English is put back together paragraph by paragraph."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from summarize.batching import TRANSLATION_TOKEN_BUDGET, StageStats, generate_batched
+from summarize.batching import generate_batched
 from summarize.engines import load_engine_for
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
 from summarize.normalize import normalize_arabic
-from summarize.records import SegmentedArticle
+from summarize.records import SegmentedArticle, StageStats, TranslatedArticle
 from summarize.segment import segment_text
+from summarize.settings import TRANSLATION_TOKEN_BUDGET
 
 if TYPE_CHECKING:
     from summarize.cache import Cache
     from summarize.settings import Settings
-
-
-@dataclass
-class TranslatedArticle:
-    title_en: str
-    paragraphs_en: list[str]
-    # One English segment per Arabic segment (title segments, then body segments): the pairs the
-    # faithfulness flags are computed on. Empty for English articles passed through.
-    segments_en: list[str] = field(default_factory=list)
-
-    @property
-    def text_en(self) -> str:
-        return "\n\n".join(self.paragraphs_en)
 
 
 class Translator:

@@ -8,7 +8,8 @@ import pytest
 
 from summarize.render import to_markdown
 from summarize.records import Digest, DigestArticle
-from summarize.render_html import EXPAND_SCRIPT, index_html, safe_url, script_hash, to_html, write_archive
+from summarize.render.archive import index_html, write_archive
+from summarize.render.html import EXPAND_SCRIPT, safe_url, script_hash, to_html
 from summarize.screenshot import chromium_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "antcorpus"

@@ -131,7 +131,7 @@ def test_edge_cases_need_no_model_and_never_fail():
 
 
 def test_importing_the_modules_loads_neither_scikit_learn_nor_jinja():
-    code = ("import sys, summarize.stories, summarize.extractive, summarize.faithfulness, summarize.render_html\n"
+    code = ("import sys, summarize.stories, summarize.extractive, summarize.faithfulness, summarize.render.html\n"
             "print([m for m in ('sklearn', 'jinja2', 'torch') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr

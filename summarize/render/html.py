@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from datetime import date as Date
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
+
+from summarize.records import heading
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -43,13 +44,13 @@ def script_hash(script: str = EXPAND_SCRIPT) -> str:
 
 
 
-def _environment():
+def environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    environment.filters.update(flag_label=flag_label, long_date=long_date)
-    return environment
+    env.filters.update(flag_label=flag_label, long_date=long_date)
+    return env
 
 
 def flag_label(item: str) -> str:
@@ -92,10 +93,10 @@ def date_summary(digest: Mapping[str, Any]) -> dict[str, str]:
     would claim that every article is that day's news. So the articles' own dates decide what is
     said: one day; a span of days; none at all (then ``run.date`` is only the day it was made)."""
     run = digest.get("run") if isinstance(digest.get("run"), Mapping) else {}
-    day = _text(digest.get("date") or run.get("date"))
+    day = as_text(digest.get("date") or run.get("date"))
     origin = run.get("date_from")
     span = run.get("article_dates") if isinstance(run.get("article_dates"), Mapping) else {}
-    first, last = _text(span.get("first")), _text(span.get("last"))
+    first, last = as_text(span.get("first")), as_text(span.get("last"))
     days, dated, undated = _count(span.get("days")), _count(span.get("dated")), _count(span.get("undated"))
     several = days > 1 and first and last and first != last
     notes = []
@@ -146,7 +147,7 @@ def safe_url(url: Any) -> str | None:
     return url if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"\s", url) else None
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
     return value if isinstance(value, str) else "" if value is None else str(value)
 
 
@@ -155,14 +156,14 @@ def _marked(paragraph: str, flags: Sequence[Mapping[str, Any]]) -> list[dict[str
     the items the Arabic had and the English lacks, others ``missing=None``."""
     spans: list[tuple[int, int, list[str]]] = []
     for flag in flags:
-        english = _text(flag.get("en")).strip()
+        english = as_text(flag.get("en")).strip()
         if not english:
             continue
         start = paragraph.find(english)
         while start != -1 and any(a < start + len(english) and start < b for a, b, _ in spans):
             start = paragraph.find(english, start + 1)
         if start != -1:
-            spans.append((start, start + len(english), [_text(m) for m in flag.get("missing") or []]))
+            spans.append((start, start + len(english), [as_text(m) for m in flag.get("missing") or []]))
     runs: list[dict[str, Any]] = []
     cursor = 0
     for start, end, missing in sorted(spans):
@@ -175,36 +176,28 @@ def _marked(paragraph: str, flags: Sequence[Mapping[str, Any]]) -> list[dict[str
     return runs
 
 
-def _heading(title: str, translation: str, fallback: str) -> str:
-    """The English title; for an article without one, its first words, then its id (as digest.md)."""
-    if title.strip():
-        return " ".join(title.split())
-    words = translation.split()
-    return " ".join(words[:12]) + (" …" if len(words) > 12 else "") if words else fallback
-
-
 def _article_view(article: Mapping[str, Any], number: int) -> dict[str, Any]:
     flags = [f for f in article.get("flags") or [] if isinstance(f, Mapping)]
-    translation = _text(article.get("translation_en"))
+    translation = as_text(article.get("translation_en"))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", translation) if p.strip()]
     english = article.get("language") == "en"  # passed through untranslated: its "title_ar" is English
     return {
         "anchor": f"article-{number}",
-        "id": _text(article.get("id")),
-        "source": _text(article.get("source")),
+        "id": as_text(article.get("id")),
+        "source": as_text(article.get("source")),
         "source_from": provenance("outlet", article.get("source_from")),
-        "date": _text(article.get("date")),
+        "date": as_text(article.get("date")),
         "date_from": provenance("date", article.get("date_from")),
         "title_from": provenance("title", article.get("title_from")),
         "url": safe_url(article.get("url")),
-        "raw_url": _text(article.get("url")),
-        "title_en": _heading(_text(article.get("title_en")), translation, _text(article.get("id"))),
-        "title_ar": "" if english else _text(article.get("title_ar")).strip(),
+        "raw_url": as_text(article.get("url")),
+        "title_en": heading(as_text(article.get("title_en")), translation, as_text(article.get("id"))),
+        "title_ar": "" if english else as_text(article.get("title_ar")).strip(),
         "english_original": english,
-        "summary_en": _text(article.get("summary_en")).strip(),
+        "summary_en": as_text(article.get("summary_en")).strip(),
         "paragraphs": [_marked(p, flags) for p in paragraphs],
-        "flags": [{"ar": _text(f.get("ar")), "en": _text(f.get("en")),
-                   "missing": [_text(m) for m in f.get("missing") or []]} for f in flags],
+        "flags": [{"ar": as_text(f.get("ar")), "en": as_text(f.get("en")),
+                   "missing": [as_text(m) for m in f.get("missing") or []]} for f in flags],
     }
 
 
@@ -219,13 +212,13 @@ def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
         members = []
         for article_id in story.get("article_ids") or []:
             # Ids are meant to be unique; if two articles share one, each story takes the next unplaced.
-            candidates = [v for v in by_id.get(_text(article_id), []) if id(v) not in placed]
+            candidates = [v for v in by_id.get(as_text(article_id), []) if id(v) not in placed]
             if candidates:
                 members.append(candidates[0])
                 placed.add(id(candidates[0]))
-        sources = [_text(s) for s in story.get("sources") or []]
-        stories.append({"anchor": f"story-{number}", "headline_en": _text(story.get("headline_en")).strip(),
-                        "summary_en": _text(story.get("summary_en")).strip(), "sources": sources,
+        sources = [as_text(s) for s in story.get("sources") or []]
+        stories.append({"anchor": f"story-{number}", "headline_en": as_text(story.get("headline_en")).strip(),
+                        "summary_en": as_text(story.get("summary_en")).strip(), "sources": sources,
                         "articles": members})
     others = [v for v in views if id(v) not in placed]
     run = digest.get("run") if isinstance(digest.get("run"), Mapping) else {}
@@ -233,7 +226,7 @@ def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
 
     def model(role: str) -> str:
         described = run.get(role)
-        return _text(described.get("model")) if isinstance(described, Mapping) else ""
+        return as_text(described.get("model")) if isinstance(described, Mapping) else ""
 
     return {
         "dates": date_summary(digest),
@@ -244,12 +237,12 @@ def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
         "outlets": outlets,
         "without_outlet": sum(1 for v in views if not v["source"]),
         "flagged_articles": sum(1 for v in views if v["flags"]),
-        "errors": [{"input": _text(e.get("input")), "reason": _text(e.get("reason")), "kept": e.get("skipped") is False}
+        "errors": [{"input": as_text(e.get("input")), "reason": as_text(e.get("reason")), "kept": e.get("skipped") is False}
                    for e in digest.get("errors") or [] if isinstance(e, Mapping)],
         "translator": model("translator"),
         "summarizer": model("summarizer"),
-        "started_at": _text(run.get("started_at")),
-        "version": _text(run.get("summarize_version")),
+        "started_at": as_text(run.get("started_at")),
+        "version": as_text(run.get("summarize_version")),
     }
 
 
@@ -257,54 +250,5 @@ def to_html(digest: Mapping[str, Any]) -> str:
     """The digest page for a digest.json dict (as ``summarize.render.to_json`` makes it)."""
     from markupsafe import Markup
 
-    return _environment().get_template("digest.html.j2").render(
+    return environment().get_template("digest.html.j2").render(
         **_view(digest), script=Markup(EXPAND_SCRIPT), script_source=script_hash())
-
-
-def _archived_days(archive: Path) -> list[dict[str, Any]]:
-    """One entry per ``YYYY-MM-DD.json`` / ``.html`` in the archive, newest first."""
-    days: dict[str, dict[str, Any]] = {}
-    for path in archive.iterdir():
-        if path.suffix in (".json", ".html", ".md") and _DAY.match(path.stem) and not path.name.startswith("."):
-            days.setdefault(path.stem, {"date": path.stem, "files": set(), "stories": [], "articles": None})
-            days[path.stem]["files"].add(path.suffix)
-    for day in days.values():
-        if ".json" not in day["files"]:
-            continue
-        try:
-            data = json.loads((archive / f"{day['date']}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # listed without details: the page may still be readable
-        if isinstance(data, Mapping):
-            day["articles"] = len(data.get("articles") or [])
-            day["stories"] = [_text(s.get("headline_en")) for s in data.get("stories") or [] if isinstance(s, Mapping)]
-    return sorted(days.values(), key=lambda d: d["date"], reverse=True)
-
-
-def index_html(archive_dir: str | Path) -> str:
-    """The archive's index page: every day filed in ``archive_dir``, newest first."""
-    return _environment().get_template("index.html.j2").render(days=_archived_days(Path(archive_dir)))
-
-
-def write_archive(digest: Mapping[str, Any], archive_dir: str | Path, *, markdown: str | None = None) -> list[Path]:
-    """File the digest as ``archive_dir/YYYY-MM-DD.json`` and ``.html`` (and ``.md`` when ``markdown``
-    is given), then rebuild ``index.html`` from every day in the folder. A day filed again is
-    replaced. Returns the paths written."""
-    from summarize.render import atomic_write  # here, not at the top: render imports this module
-
-    day = _text(digest.get("date"))
-    try:
-        valid = bool(_DAY.match(day)) and Date.fromisoformat(day).isoformat() == day
-    except ValueError:
-        valid = False
-    if not valid:  # the date becomes a file name: nothing but YYYY-MM-DD may reach the path
-        raise ValueError(f"cannot archive a digest whose date is {day!r}: expected YYYY-MM-DD")
-    archive = Path(archive_dir)
-    archive.mkdir(parents=True, exist_ok=True)
-    written = [atomic_write(archive / f"{day}.json", json.dumps(digest, ensure_ascii=False, indent=2) + "\n"),
-               atomic_write(archive / f"{day}.html", to_html(digest))]
-    if markdown is not None:
-        written.append(atomic_write(archive / f"{day}.md", markdown))
-    written.append(atomic_write(archive / "index.html", index_html(archive)))
-    return written
-

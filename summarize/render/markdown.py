@@ -1,28 +1,10 @@
-"""Writing the digest: ``digest.json`` (the documented schema) and ``digest.md`` (for reading).
-Files are written to a temporary name and renamed into place, so a reader never sees half a digest."""
+"""``digest.md``: the digest as Markdown, for reading in a terminal or a Markdown viewer."""
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from summarize.records import Digest
-
-SCHEMA_VERSION = 1
-
-
-def to_json(digest: Digest) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "date": digest.run.get("date"),
-        "stories": [story.as_dict() for story in digest.stories],
-        "articles": [asdict(article) for article in digest.articles],
-        "errors": list(digest.errors),
-        "run": digest.run,
-    }
+from summarize.records import Digest, heading
+from summarize.render.html import date_summary
 
 
 def to_markdown(digest: Digest) -> str:
@@ -70,38 +52,6 @@ def to_markdown(digest: Digest) -> str:
     return "\n".join(lines)
 
 
-def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | None = None) -> list[Path]:
-    """digest.json, digest.md and digest.html in ``out_dir``; with ``archive``, also a copy per day
-    there (YYYY-MM-DD.json/.md/.html) and its rebuilt index.html."""
-    from summarize.render_html import to_html, write_archive
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    data, markdown = to_json(digest), to_markdown(digest)
-    written = [
-        atomic_write(out / "digest.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n"),
-        atomic_write(out / "digest.md", markdown),
-        atomic_write(out / "digest.html", to_html(data)),
-    ]
-    if archive is not None:
-        written += write_archive(data, archive, markdown=markdown)
-    return written
-
-
-def atomic_write(path: Path, text: str) -> Path:
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _byline(article) -> str:
     parts = [p for p in (article.source, article.date) if p]
     if article.url:
@@ -113,18 +63,12 @@ def _byline(article) -> str:
 def _date_heading(run: dict[str, Any]) -> list[str]:
     """The title line, and under it what the date rests on when that is not simply one news day
     (as digest.html says it: summarize.render_html.date_summary)."""
-    from summarize.render_html import date_summary
-
     dates = date_summary({"run": run})
     return [f"# Arabic news digest — {dates['short']}", ""] + ([f"*{dates['note']}.*", ""] if dates["note"] else [])
 
 
 def _heading(article) -> str:
-    """The English title; for an article without one, its first words, then its id."""
-    if _one_line(article.title_en):
-        return _one_line(article.title_en)
-    words = article.translation_en.split()
-    return " ".join(words[:12]) + (" …" if len(words) > 12 else "") if words else article.id
+    return heading(article.title_en, article.translation_en, article.id)
 
 
 def _one_line(text: str) -> str:

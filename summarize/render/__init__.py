@@ -1,0 +1,32 @@
+"""Writing the digest: ``digest.json`` (the documented schema), ``digest.md`` (for reading) and
+``digest.html`` (a page to read it on), and with an archive folder a copy per day. Files are written to
+a temporary name and renamed into place, so a reader never sees half a file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from summarize.files import atomic_write
+from summarize.records import Digest
+from summarize.render.archive import index_html, write_archive
+from summarize.render.digest_json import SCHEMA_VERSION, to_json
+from summarize.render.html import to_html
+from summarize.render.markdown import to_markdown
+
+__all__ = ["SCHEMA_VERSION", "index_html", "to_html", "to_json", "to_markdown", "write_archive", "write_digest"]
+
+
+def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | None = None) -> list[Path]:
+    """digest.json, digest.md and digest.html in ``out_dir``; with ``archive``, also a copy per day
+    there (YYYY-MM-DD.json/.md/.html) and its rebuilt index.html."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    data, markdown = to_json(digest), to_markdown(digest)
+    written = [
+        atomic_write(out / "digest.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n"),
+        atomic_write(out / "digest.md", markdown),
+        atomic_write(out / "digest.html", to_html(data)),
+    ]
+    if archive is not None:
+        written += write_archive(data, archive, markdown=markdown)
+    return written
