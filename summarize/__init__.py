@@ -12,7 +12,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Pipeline": "summarize.pipeline",
     "Translator": "summarize.translate",
-    "Summarizer": "summarize.summarise",
+    "Summarizer": "summarize.summarizers",
+    "load_summarizer": "summarize.summarizers",
     "Settings": "summarize.settings",
     "read_articles": "summarize.ingest",
     "write_digest": "summarize.render",

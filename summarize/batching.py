@@ -57,10 +57,9 @@ def generate_batched(
     outputs: dict[str, str] = {}
     keys: dict[str, str] = {}
     if cache is not None and cache.enabled:
-        from summarize.cache import cache_key
+        from summarize.cache import cache_keys
 
-        identity, generation = engine.identity(), settings.as_dict()
-        keys = {text: cache_key(identity, generation, text) for text in occurrences}
+        keys = cache_keys(engine.identity(), settings.as_dict(), occurrences)
         found = cache.get_many(kind, keys.values())
         outputs = {text: found[key] for text, key in keys.items() if key in found}
         if outputs and on_batch is not None:

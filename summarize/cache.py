@@ -16,6 +16,8 @@ from typing import Any, Iterable, Iterator, Mapping
 log = logging.getLogger("summarize")
 
 SCHEMA_VERSION = 1
+# What the cache stores: a translated segment, a summary of one chunk, a whole document's summary.
+KINDS = ("translation", "summary", "summary_document")
 _TABLE = "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, " \
          "created REAL NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
 # SQLite caps the host parameters of one statement; stay well below every build's limit.
@@ -29,6 +31,11 @@ def default_cache_path() -> Path:
     return Path(base) / "summarize" / "cache.sqlite3"
 
 
+def cache_keys(identity: Mapping[str, Any], recipe: Mapping[str, Any], texts: Iterable[str]) -> dict[str, str]:
+    """``{text: cache_key(identity, recipe, text)}`` for every distinct text."""
+    return {text: cache_key(identity, recipe, text) for text in texts}
+
+
 def cache_key(identity: Mapping[str, Any], generation: Mapping[str, Any], text: str) -> str:
     """The same model files, engine, generation settings and input give the same key on any machine."""
     payload = json.dumps({"model": identity, "generation": generation, "text": text}, sort_keys=True,
@@ -37,7 +44,7 @@ def cache_key(identity: Mapping[str, Any], generation: Mapping[str, Any], text: 
 
 
 class Cache:
-    """A key → text store per kind ("translation", "summary"). Any SQLite failure switches the cache
+    """A key → text store per kind (``KINDS``). Any SQLite failure switches the cache
     off for the rest of the run with one warning; lookups then miss and writes are dropped."""
 
     def __init__(self, path: str | Path, *, busy_timeout: float = _BUSY_TIMEOUT_S) -> None:
@@ -154,7 +161,7 @@ class Cache:
             except sqlite3.Error as exc:
                 self._give_up(exc)
         size = sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists())
-        return {"path": str(self.path), "entries": counts, "bytes": size}
+        return {"path": str(self.path), "entries": {**dict.fromkeys(KINDS, 0), **counts}, "bytes": size}
 
     def clear(self, kind: str | None = None) -> int:
         if self._connection is None:

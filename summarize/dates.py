@@ -93,3 +93,13 @@ def parse_date_line(line: str) -> str | None:
             month = _MONTHS[month.lower()] if not month.isdigit() else month
             return _valid(whole["year"], month, whole["day"])
     return None
+
+
+def is_iso_day(text: object) -> bool:
+    """Whether ``text`` is a real calendar day written exactly ``YYYY-MM-DD`` (safe as a file name)."""
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        return Date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False

@@ -12,18 +12,24 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from summarize.errors import SummarizeError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE_PATH = REPO_ROOT / "models" / "catalogue.toml"
-# Files the project builds or converts (tiny models, converted engines); git-ignored.
-LOCAL_MODELS_DIR = REPO_ROOT / "models" / "local"
+# Shipped inside the package, so an installed copy finds it from any folder.
+CATALOGUE_PATH = Path(__file__).resolve().parent / "resources" / "catalogue.toml"
+# Files the project builds or converts (tiny models, converted engines): a checkout's git-ignored
+# models/local/; an installed package's user cache, since site-packages is no place to write.
+LOCAL_MODELS_DIR = (REPO_ROOT / "models" / "local" if (REPO_ROOT / "models").is_dir() and (REPO_ROOT / "pyproject.toml").is_file()
+                    else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "summarize")
 
 # Framework weights we never load: skipping them keeps downloads to what transformers reads.
 _IGNORED_DOWNLOADS = ["*.h5", "*.msgpack", "*.ot", "tf_model*", "flax_model*", "rust_model*", "*.onnx", "onnx/*"]
 _HF_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
 
 
-class ModelNotFoundError(RuntimeError):
-    """The model is neither a local directory, nor in the Hugging Face cache, nor downloadable."""
+class ModelNotFoundError(SummarizeError, RuntimeError):
+    """The model is neither a local directory, nor in the Hugging Face cache, nor downloadable (exit
+    status 1)."""
 
 
 @dataclass(frozen=True)
@@ -114,11 +120,11 @@ def how_to_provide(spec: str, hf_id: str | None, role: str) -> str:
     ]
     if hf_id:
         lines.append(
-            f"  - on a connected machine run `python -m summarize models download {spec}`; it fills the "
-            "Hugging Face cache (~/.cache/huggingface/hub, or $HF_HOME/hub): copy that folder here"
+            f"  - on a connected machine run `summarize models download {spec}`; it fills the Hugging Face "
+            f"cache there: copy that folder to {hf_cache_dir()} here"
         )
     lines.append(f"  - pass a local model directory (saved with save_pretrained): {option} /path/to/model")
-    lines.append("  - for offline tests, build tiny stand-ins: `python -m summarize models tiny DIR`")
+    lines.append("  - for offline tests, build tiny stand-ins: `summarize models tiny DIR`")
     return "\n".join(lines)
 
 
@@ -158,6 +164,21 @@ def resolve_model(spec: str, *, role: str = "model", download: bool = True,
                 how_to_provide(spec, hf_id, role) + f"\n(download failed: {first_line})"
             ) from None
     return ResolvedModel(spec=spec, path=path, hf_id=hf_id, commit=path.name, preset=preset)
+
+
+def download_model(spec: str, catalogue: dict[str, Preset] | None = None) -> ResolvedModel:
+    """``resolve_model`` for ``models download``: when the hub cannot be reached the message says so,
+    rather than advising the very command that just failed."""
+    try:
+        return resolve_model(spec, download=True, catalogue=catalogue)
+    except ModelNotFoundError as exc:
+        detail = str(exc).rsplit("\n", 1)[-1].strip("()")
+        if not detail.startswith(("download failed", "HF_HUB_OFFLINE")):
+            raise
+        hub = os.environ.get("HF_ENDPOINT") or "the Hugging Face Hub"
+        raise ModelNotFoundError(
+            f"cannot download {spec}: {hub} is not reachable from this machine ({detail}). Download it on a "
+            f"connected machine and copy its Hugging Face cache folder to {hf_cache_dir()}") from None
 
 
 def is_available_locally(spec: str, catalogue: dict[str, Preset] | None = None) -> bool:

@@ -2,7 +2,6 @@
 plain dataclasses; this module only orders them, times them and records what ran."""
 from __future__ import annotations
 
-import platform
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -10,22 +9,16 @@ from typing import Any, Iterable
 
 from summarize import __version__
 from summarize.clean import clean_article
-from summarize.extractive import ExtractiveSummarizer
 from summarize.faithfulness import flag_segments
 from summarize.ingest import InputProblem
-from summarize.models import ResolvedModel, resolve_model
-from summarize.records import (
-    Article,
-    Digest,
-    DigestArticle,
-    SegmentedArticle,
-    StageStats,
-)
+from summarize.models import ModelNotFoundError, ResolvedModel, resolve_model
+from summarize.records import Article, Digest, DigestArticle, SegmentedArticle, StageStats, TranslatedArticle
 from summarize.segment import segment_article, split_paragraphs
 from summarize.settings import Settings
 from summarize.stories import build_stories, group_articles
-from summarize.summarise import Summarizer
-from summarize.translate import TranslatedArticle, Translator
+from summarize.summarizers import Summarizer, load_summarizer, needs_model
+from summarize.translate import Translator
+from summarize.versions import environment
 
 
 class Pipeline:
@@ -35,18 +28,27 @@ class Pipeline:
     any time is spent translating; they are loaded on first use."""
 
     def __init__(self, settings: Settings | None = None, *, translator: Translator | None = None,
-                 summarizer: Summarizer | ExtractiveSummarizer | None = None, progress: bool = False) -> None:
+                 summarizer: Summarizer | None = None, progress: bool = False) -> None:
         self.settings = settings or Settings.from_env()
         self.progress = progress and not self.settings.quiet
         self._translator = translator
         self._summarizer = summarizer
         self.cache = self.settings.open_cache() if translator is None or summarizer is None else None
-        self._translator_model: ResolvedModel | None = None
-        self._summarizer_model: ResolvedModel | None = None
-        if translator is None:
-            self._translator_model = resolve_model(self.settings.translator, role="translator")
-        if summarizer is None and self.settings.summarizer != ExtractiveSummarizer.name:  # needs no model
-            self._summarizer_model = resolve_model(self.settings.summarizer, role="summarizer")
+        # Both models are looked for before either is used, and every one missing is reported at once.
+        wanted = {"translator": self.settings.translator if translator is None else None,
+                  "summarizer": self.settings.summarizer if summarizer is None and needs_model(self.settings.summarizer)
+                  else None}
+        found: dict[str, ResolvedModel | None] = dict.fromkeys(wanted)
+        missing = []
+        for role, spec in wanted.items():
+            if spec is not None:
+                try:
+                    found[role] = resolve_model(spec, role=role)
+                except ModelNotFoundError as exc:
+                    missing.append(str(exc))
+        if missing:
+            raise ModelNotFoundError("\n\n".join(missing))
+        self._translator_model, self._summarizer_model = found["translator"], found["summarizer"]
 
     @property
     def translator(self) -> Translator:
@@ -55,11 +57,9 @@ class Pipeline:
         return self._translator
 
     @property
-    def summarizer(self) -> Summarizer | ExtractiveSummarizer:
-        if self._summarizer is None and self.settings.summarizer == ExtractiveSummarizer.name:
-            self._summarizer = ExtractiveSummarizer.from_settings(self.settings)
+    def summarizer(self) -> Summarizer:
         if self._summarizer is None:
-            self._summarizer = Summarizer.from_settings(self.settings, self._summarizer_model, cache=self.cache)
+            self._summarizer = load_summarizer(self.settings, self._summarizer_model, cache=self.cache)
         return self._summarizer
 
     def run(self, articles: Iterable[Article], *, problems: list[InputProblem] | None = None,
@@ -118,20 +118,15 @@ class Pipeline:
             for a, t, s in zip(cleaned, translated, summaries)
         ]
         # Stories are grouped on the Arabic, without a model; their summaries use the run's summariser.
-        stories = build_stories(group_articles(cleaned), digest_articles, summarizer,
-                                ExtractiveSummarizer.from_settings(self.settings))
+        stories = build_stories(group_articles(cleaned), digest_articles, summarizer.story_plan())
         lap("stories")
         timings["total"] = round(sum(timings.values()), 3)
         run = {
             "summarize_version": __version__,
             "started_at": started.isoformat(timespec="seconds"),
             **_digest_date(cleaned, date),
-            "translator": {**translator.engine.describe(), "generation": translator.generation.as_dict(),
-                           "token_budget": translator.token_budget, "max_segment_tokens": translator.max_segment_tokens},
-            "summarizer": summarizer.describe() if isinstance(summarizer, ExtractiveSummarizer) else {
-                **summarizer.engine.describe(), "generation": summarizer.generation.as_dict(),
-                "map_generation": summarizer.map_generation.as_dict(), "window": summarizer.window,
-                "token_budget": summarizer.token_budget},
+            "translator": translator.describe(),
+            "summarizer": summarizer.describe(),
             "counts": {
                 "articles": len(digest_articles),
                 "untranslated_english": len(cleaned) - len(arabic),
@@ -148,7 +143,7 @@ class Pipeline:
             "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
             "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
             "timings_s": timings,
-            "environment": _environment(),
+            "environment": environment(),
         }
         return Digest(articles=digest_articles, run=run, stories=stories,
                       errors=[{"input": p.input, "reason": p.reason, "skipped": p.skipped} for p in problems])
@@ -182,18 +177,6 @@ def _digest_date(articles: list[Article], given: str | None) -> dict[str, Any]:
     else:
         date, origin = datetime.now().date().isoformat(), "today"
     return {"date": date, "date_from": origin, "article_dates": span}
-
-
-def _environment() -> dict[str, Any]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    packages = {}
-    for package in ("torch", "transformers", "tokenizers", "sentencepiece", "ctranslate2"):
-        try:
-            packages[package] = version(package)
-        except PackageNotFoundError:
-            continue
-    return {"python": platform.python_version(), "machine": platform.machine(), **packages}
 
 
 def _bar(total: int, description: str, unit: str, enabled: bool):

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
+from summarize.errors import UserError
+
 ENV_PREFIX = "SUMMARIZE_"
 
 # Default token budgets (padded source tokens per batch), measured on 2 CPU cores with full-size
@@ -26,8 +28,8 @@ SUMMARY_TOKEN_BUDGET = 2000
 DEFAULT_MAX_ARTICLE_CHARS = 200_000
 
 
-class SettingsError(ValueError):
-    """A setting has a value that cannot be used."""
+class SettingsError(UserError, ValueError):
+    """A setting has a value that cannot be used (exit status 2)."""
 
 
 @dataclass(frozen=True)

@@ -28,21 +28,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from summarize.normalize import normalize_arabic
 from summarize.records import Story, heading
+from summarize.summarizers.extractive import REDUNDANCY
 
 if TYPE_CHECKING:
-    from summarize.extractive import ExtractiveSummarizer
     from summarize.records import Article, DigestArticle
+    from summarize.summarizers import StoryPlan
 
 # Cosine distance under which (average linkage) articles form one story; see the module docstring.
 THRESHOLD = 0.86
 NGRAM_RANGE = (4, 6)
-# Words of key sentences handed to a model summariser for a story: about 530 tokens, so the merged
-# text fits one 1024-token window and is summarised in one pass.
-STORY_INPUT_WORDS = 400
+
 
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _ALEF = re.compile("[أإآٱ]")
@@ -110,23 +109,22 @@ def rank_key(story: Story, first_index: int) -> tuple[int, int, int]:
     return (-len(story.sources), -len(story.article_ids), first_index)
 
 
-def build_stories(groups: Sequence[Sequence[int]], digest_articles: Sequence["DigestArticle"], summarizer: Any,
-                  extractive: "ExtractiveSummarizer") -> list[Story]:
+def build_stories(groups: Sequence[Sequence[int]], digest_articles: Sequence["DigestArticle"], plan: "StoryPlan", *,
+                  redundancy: float = REDUNDANCY) -> list[Story]:
     """One Story per group (indices into ``digest_articles``), ranked with ``rank_key``.
 
     A one-article story takes the article's title and summary. A larger one gets:
     - headline: the English title of its members closest to the centroid of all their text;
-    - key sentences: ``extractive`` picks them across all members' translations (near-duplicates that
-      several outlets said alike are kept once), ordered lead sentences first (by position in their
-      article, then article order);
-    - summary: those key sentences when ``summarizer`` is extractive (picked within its bounds),
-      otherwise ``summarizer.summarize_many`` of the key sentences (STORY_INPUT_WORDS at most), all
-      stories in one call so they share its batches."""
-    from summarize.extractive import ExtractiveSummarizer, most_central, pick_sentences
+    - key sentences: picked across all members' translations, ``plan.max_words`` at most (and
+      ``plan.min_words`` when there are enough), near-duplicates that several outlets said alike kept
+      once (cosine ≥ ``redundancy``), ordered lead sentences first (by position in their article, then
+      article order);
+    - summary: ``plan.summarize`` of the key sentences, all stories in one call so they share its
+      batches; without it, the key sentences themselves."""
     from summarize.segment import split_english_sentences
+    from summarize.summarizers.extractive import most_central, pick_sentences
 
-    is_extractive = isinstance(summarizer, ExtractiveSummarizer)
-    budget = summarizer.max_words if is_extractive else STORY_INPUT_WORDS
+    budget = plan.max_words
     stories: list[tuple[Story, int]] = []  # with the input index of its first article, for ranking
     to_summarise: list[tuple[Story, str]] = []
     for group in groups:
@@ -142,9 +140,8 @@ def build_stories(groups: Sequence[Sequence[int]], digest_articles: Sequence["Di
             for position, sentence in enumerate(split_english_sentences(article.translation_en)):
                 pool.append((article.id, sentence))
                 positions.append((position, order))
-        picked = pick_sentences([s for _, s in pool], max_words=budget,
-                                min_words=summarizer.min_words if is_extractive else 0,
-                                redundancy=extractive.redundancy, order=positions)
+        picked = pick_sentences([s for _, s in pool], max_words=budget, min_words=plan.min_words,
+                                redundancy=redundancy, order=positions)
         key = [{"article_id": pool[i][0], "text": pool[i][1]} for i in picked]
         headline = members[most_central([a.title_en for a in members],
                                         [f"{a.title_en}\n{a.translation_en}" for a in members])].title_en.strip()
@@ -153,12 +150,12 @@ def build_stories(groups: Sequence[Sequence[int]], digest_articles: Sequence["Di
         story = Story(story_id(ids), headline, "", ids, sources, key)
         stories.append((story, min(group)))
         merged = " ".join(k["text"] for k in key)
-        if is_extractive:
+        if plan.summarize is None:
             # The one best sentence alone can be longer than the bounds: cut as key_sentences does.
             story.summary_en = merged if len(merged.split()) <= budget else " ".join(merged.split()[:budget]) + "…"
         else:
             to_summarise.append((story, merged))
     if to_summarise:
-        for (story, _), summary in zip(to_summarise, summarizer.summarize_many([m for _, m in to_summarise])):
+        for (story, _), summary in zip(to_summarise, plan.summarize([m for _, m in to_summarise])):
             story.summary_en = summary.text
     return [story for story, first in sorted(stories, key=lambda pair: rank_key(*pair))]

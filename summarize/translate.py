@@ -60,6 +60,11 @@ class Translator:
             cache=cache,
         )
 
+    def describe(self) -> dict:
+        """The configuration behind every translation, as ``run.translator`` records it."""
+        return {**self.engine.describe(), "generation": self.generation.as_dict(), "token_budget": self.token_budget,
+                "max_segment_tokens": self.max_segment_tokens}
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.engine.token_lengths(texts)
 

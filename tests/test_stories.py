@@ -5,11 +5,12 @@ from pathlib import Path
 import pytest
 
 from summarize.clean import clean_article
-from summarize.extractive import ExtractiveSummarizer
+from summarize.summarizers import StoryPlan
+from summarize.summarizers.extractive import ExtractiveSummarizer
 from summarize.ingest import read_articles
 from summarize.records import Article, DigestArticle
 from summarize.stories import THRESHOLD, Story, build_stories, fold_arabic, group_articles, story_id
-from summarize.summarise import Summary
+from summarize.records import Summary
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -131,7 +132,7 @@ def test_edge_cases_need_no_model_and_never_fail():
 
 
 def test_importing_the_modules_loads_neither_scikit_learn_nor_jinja():
-    code = ("import sys, summarize.stories, summarize.extractive, summarize.faithfulness, summarize.render.html\n"
+    code = ("import sys, summarize.stories, summarize.summarizers.extractive, summarize.faithfulness, summarize.render.html\n"
             "print([m for m in ('sklearn', 'jinja2', 'torch') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
@@ -159,6 +160,9 @@ class RecordingSummarizer:
         self.calls.append(list(texts))
         return [Summary(text=f"SUMMARY OF {len(t.split())} WORDS", chunks=1, levels=1) for t in texts]
 
+    def story_plan(self):
+        return StoryPlan(max_words=400, summarize=self.summarize_many)
+
 
 IRAN = [
     article("bbc", "BBC", "Trump pulls US out of Iran nuclear deal",
@@ -179,7 +183,7 @@ LIRA = [article("lira", "Sky News", "Turkish lira hits a record low", "The Turki
 
 def test_stories_are_ranked_by_outlets_then_size_and_keep_their_articles():
     articles = LIRA + KOREA + IRAN  # input order: lira 0, korea 1-2, iran 3-5
-    stories = build_stories([[0], [1, 2], [3, 4, 5]], articles, RecordingSummarizer(), ExtractiveSummarizer())
+    stories = build_stories([[0], [1, 2], [3, 4, 5]], articles, RecordingSummarizer().story_plan())
     assert [s.article_ids for s in stories] == [["bbc", "cnn", "sky"], ["k1", "k2"], ["lira"]]
     assert [s.sources for s in stories] == [["BBC", "CNN", "Sky News"], ["Al Arabiya"], ["Sky News"]]
     assert all(isinstance(s, Story) and s.id == story_id(s.article_ids) for s in stories)
@@ -190,7 +194,7 @@ def test_stories_are_ranked_by_outlets_then_size_and_keep_their_articles():
 
 def test_story_summary_is_drawn_from_all_articles_once_per_fact():
     summarizer = RecordingSummarizer()
-    stories = build_stories([[0, 1, 2], [3, 4]], IRAN + KOREA, summarizer, ExtractiveSummarizer())
+    stories = build_stories([[0, 1, 2], [3, 4]], IRAN + KOREA, summarizer.story_plan())
     iran = stories[0]
     texts = [k["text"] for k in iran.key_sentences]
     # The sentence all three outlets share is kept once; the others come from several articles.
@@ -204,7 +208,7 @@ def test_story_summary_is_drawn_from_all_articles_once_per_fact():
 
 def test_with_the_extractive_summarizer_the_key_sentences_are_the_summary():
     extractive = ExtractiveSummarizer(min_tokens=10, max_tokens=30)  # 7 to 22 words
-    stories = build_stories([[0, 1, 2]], IRAN, extractive, extractive)
+    stories = build_stories([[0, 1, 2]], IRAN, extractive.story_plan())
     story = stories[0]
     assert story.summary_en == " ".join(k["text"] for k in story.key_sentences)
     assert 0 < len(story.summary_en.split()) <= extractive.max_words

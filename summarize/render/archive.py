@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date as Date
 from pathlib import Path
 from typing import Any, Mapping
 
+from summarize.dates import is_iso_day
 from summarize.files import atomic_write
 from summarize.render.html import as_text, environment, to_html
 
@@ -44,11 +44,7 @@ def write_archive(digest: Mapping[str, Any], archive_dir: str | Path, *, markdow
     is given), then rebuild ``index.html`` from every day in the folder. A day filed again is
     replaced. Returns the paths written."""
     day = as_text(digest.get("date"))
-    try:
-        valid = bool(_DAY.match(day)) and Date.fromisoformat(day).isoformat() == day
-    except ValueError:
-        valid = False
-    if not valid:  # the date becomes a file name: nothing but YYYY-MM-DD may reach the path
+    if not is_iso_day(day):  # the date becomes a file name: nothing but YYYY-MM-DD may reach the path
         raise ValueError(f"cannot archive a digest whose date is {day!r}: expected YYYY-MM-DD")
     archive = Path(archive_dir)
     archive.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,5 @@
-"""Scoring (sacrebleu, rouge-score), the report, and the ``eval`` command run through its own parser
-(``add_eval_parser``) in-process; once ``summarize/cli.py`` registers it, through ``python -m summarize``
-too."""
+"""Scoring (sacrebleu, rouge-score), the report, and the ``eval`` command, run through its own parser
+in-process and through ``python -m summarize``."""
 import argparse
 import json
 import os
@@ -10,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from summarize.cli import UserError
-from summarize.evaluate import add_eval_parser, format_report, guard_report, run_eval, score_summaries, score_translation
+from summarize.cli.evaluate import add_parsers, run_eval
+from summarize.errors import UserError
+from summarize.scoring import format_report, guard_report, score_summaries, score_translation
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT.parent / "shared" / "data"
 FLORES_AR, FLORES_EN = DATA / "flores200_devtest.ar", DATA / "flores200_devtest.en"
 NEWS = DATA / "news_ar_2018-05-08.jsonl"
 
@@ -34,7 +34,7 @@ def eval_args(*argv: str) -> argparse.Namespace:
     common.add_argument("-q", "--quiet", action="store_true", default=None)
     common.add_argument("-v", "--verbose", action="store_true", default=None)
     parser = argparse.ArgumentParser(prog="python -m summarize")
-    add_eval_parser(parser.add_subparsers(dest="command"), common)
+    add_parsers(parser.add_subparsers(dest="command"), common)
     return parser.parse_args(["eval", *map(str, argv)])
 
 
@@ -240,6 +240,29 @@ def test_eval_summary_with_the_tiny_summarizer_runs(news_en, tmp_path, capsys, t
     assert len(saved.read_text(encoding="utf-8").split("\n")) == 4  # three lines and the final newline
 
 
+def test_eval_summary_with_the_extractive_summarizer_as_in_digest(news_en, capsys):
+    feed, _, _, _ = news_en
+    report = run_json(capsys, "summary", "--docs", feed, "--text-field", "text", "--ref-field", "ref",
+                      "--summarizer", "extractive")
+    assert report["documents"] == 3 and report["model"]["model"] == "extractive"
+    assert report["model"]["engine"] == "none" and report["rouge1"] > 0
+
+
+def test_references_are_checked_before_anything_is_summarised(tmp_path, monkeypatch):
+    feed = tmp_path / "ar.jsonl"
+    feed.write_text(json.dumps({"text": "Some English text to summarise here.", "ref": "ملخص عربي"}) + "\n",
+                    encoding="utf-8")
+    import summarize.summarizers as summarizers
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("a summariser was loaded before the references were checked")
+
+    monkeypatch.setattr(summarizers, "load_summarizer", no_model)
+    with pytest.raises(UserError, match="'ref'.*English"):
+        run_eval(eval_args("summary", "--docs", feed, "--text-field", "text", "--ref-field", "ref",
+                           "--summarizer", "extractive"))
+
+
 def test_an_arabic_reference_field_is_a_clear_error(tmp_path):
     if not NEWS.exists():
         pytest.skip(f"news data not found in {DATA}")
@@ -327,9 +350,9 @@ def test_limit_must_be_positive():
 
 @pytest.mark.parametrize("action", ["translation", "summary"])
 def test_help_imports_no_scorer_and_no_torch(action):
-    code = ("import argparse, sys\nfrom summarize.evaluate import add_eval_parser\n"
+    code = ("import argparse, sys\nfrom summarize.cli.evaluate import add_parsers\n"
             "parser = argparse.ArgumentParser()\n"
-            "add_eval_parser(parser.add_subparsers(), argparse.ArgumentParser(add_help=False))\n"
+            "add_parsers(parser.add_subparsers(), argparse.ArgumentParser(add_help=False))\n"
             f"try:\n    parser.parse_args(['eval', {action!r}, '--help'])\nexcept SystemExit:\n    pass\n"
             "print('HEAVY', [m for m in ('torch', 'transformers', 'sacrebleu', 'rouge_score') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -337,13 +360,7 @@ def test_help_imports_no_scorer_and_no_torch(action):
     assert "HEAVY []" in result.stdout
 
 
-def test_through_python_m_summarize_once_registered(tmp_path):
-    from summarize.cli import build_parser
-
-    try:
-        build_parser().parse_args(["eval", "translation", "--src", "a", "--ref", "b"])
-    except SystemExit:
-        pytest.skip("the eval command is not registered in summarize/cli.py yet")
+def test_through_python_m_summarize(tmp_path):
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     ref = write_lines(tmp_path / "ref.en", REFS)
     ok = subprocess.run([sys.executable, "-m", "summarize", "eval", "translation", "--src", str(ref), "--ref", str(ref),

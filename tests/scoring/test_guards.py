@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.guards import (
+from summarize.scoring.guards import (
     HIGH_RATIO,
     LENGTH_SLACK,
     LOW_RATIO,
@@ -14,7 +14,7 @@ from summarize.guards import (
     word_count,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 SOURCE = "أعلن الرئيس الأمريكي دونالد ترامب انسحاب بلاده من الاتفاق النووي مع إيران يوم الثلاثاء."  # 14 words
 TRANSLATION = "US President Donald Trump announced on Tuesday that his country is withdrawing from the nuclear deal with Iran."

@@ -1,10 +1,10 @@
 import json
 import random
 
-from summarize.extractive import (WORDS_PER_TOKEN, ExtractiveSummarizer, centrality, key_sentences, most_central,
+from summarize.summarizers.extractive import (WORDS_PER_TOKEN, ExtractiveSummarizer, centrality, key_sentences, most_central,
                                   pick_sentences)
 from summarize.settings import Settings
-from summarize.summarise import Summary
+from summarize.records import Summary
 
 ARTICLE = (
     "President Trump announced that the United States is leaving the Iran nuclear deal. "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any, Sequence
 
 # Reason codes returned by check_translation, in the order they are checked.
 REPETITION = "repetition"
@@ -114,3 +115,36 @@ def check_translation(source: str, translation: str) -> list[str]:
     if length is not None:
         reasons.append(length)
     return reasons
+
+
+def guard_report(sources: Sequence[str], translations: Sequence[str]) -> dict[str, Any]:
+    """``check_translation`` on every pair: how many are flagged, per reason, and each flagged
+    one (1-based line number, reasons, what repeats, word counts, texts)."""
+    counts = dict.fromkeys(REASONS, 0)
+    items = []
+    for line, (source, translation) in enumerate(zip(sources, translations, strict=True), 1):
+        reasons = check_translation(source, translation)
+        if not reasons:
+            continue
+        for reason in reasons:
+            counts[reason] += 1
+        items.append({"line": line, "reasons": reasons,
+                      "repeats": repetition(translation) if REPETITION in reasons else None,
+                      "source_words": word_count(source), "translation_words": word_count(translation),
+                      "source": source, "translation": translation})
+    return {"flagged": len(items), "counts": counts, "thresholds": guard_thresholds(), "items": items}
+
+
+def guard_thresholds() -> dict[str, Any]:
+    return {"repeat_ngram": REPEAT_NGRAM, "max_repeats": MAX_REPEATS,
+            "low_ratio": LOW_RATIO, "high_ratio": HIGH_RATIO, "length_slack": LENGTH_SLACK}
+
+
+def summary_guard_report(summaries: Sequence[str]) -> dict[str, Any]:
+    """Summaries that repeat themselves (``repetition``); lengths are not judged."""
+    items = []
+    for line, summary in enumerate(summaries, 1):
+        repeats = repetition(summary)
+        if repeats is not None:
+            items.append({"line": line, "reasons": [REPETITION], "repeats": repeats, "summary": summary})
+    return {"flagged": len(items), "counts": {REPETITION: len(items)}, "items": items}

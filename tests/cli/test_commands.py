@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 
 
@@ -49,8 +49,43 @@ def test_missing_model_is_one_clear_message_fast_and_no_traceback(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("error: model opus-mt-ar-en (Helsinki-NLP/opus-mt-ar-en) is not available")
     assert "Traceback" not in result.stderr and "models download opus-mt-ar-en" in result.stderr
+    # Both missing models at once, and the Hugging Face cache this machine really uses.
+    assert "model distilbart-cnn-12-6 (sshleifer/distilbart-cnn-12-6) is not available" in result.stderr
+    assert f"copy that folder to {tmp_path / 'hf' / 'hub'} here" in result.stderr
     assert elapsed < 30
     assert not (tmp_path / "out").exists()
+
+
+def test_models_download_without_the_hub_says_the_hub_is_unreachable(tmp_path):
+    result = run_cli("models", "download", "opus-mt-ar-en",
+                     env={"HF_HUB_OFFLINE": "0", "HF_HOME": str(tmp_path / "hf"), "HF_ENDPOINT": "http://127.0.0.1:9"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: cannot download opus-mt-ar-en: http://127.0.0.1:9 is not reachable")
+    assert "models download" not in result.stderr  # not advised the command that just failed
+
+
+def test_a_mistyped_option_is_one_line_with_the_nearest_option():
+    result = run_cli("digest", "seeds", "--out", "x", "--beamz", "2")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: unrecognized arguments: --beamz 2 (did you mean --beams?); see summarize --help"]
+
+
+def test_cache_stats_shows_every_kind_it_stores(tmp_path):
+    result = run_cli("cache", "stats", "--cache", str(tmp_path / "c.sqlite3"))
+    assert result.returncode == 0, result.stderr
+    kinds = [line.split(":")[0].strip() for line in result.stdout.splitlines()[1:-1]]
+    assert kinds == ["translation", "summary", "summary_document"]
+
+
+def test_a_dash_reads_standard_input(tmp_path):
+    page = (SEEDS / "001_0c78ca7147f8a450.txt").read_text(encoding="utf-8")
+    from_stdin = run_cli("segment", "-", stdin=page)
+    from_file = run_cli("segment", str(SEEDS / "001_0c78ca7147f8a450.txt"))
+    assert from_stdin.returncode == 0 and from_stdin.stdout == from_file.stdout and from_stdin.stdout
+    summary = run_cli("summarize", "-", "--summarizer", "extractive",
+                      stdin="The bank raised rates on Tuesday. Markets fell after the decision was announced.")
+    assert summary.returncode == 0 and "raised rates" in summary.stdout
 
 
 def test_missing_summarizer_is_reported_before_any_translation(tmp_path, tiny_models):

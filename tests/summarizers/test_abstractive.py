@@ -4,7 +4,7 @@ from pathlib import Path
 from summarize.engines.base import GenerationSettings
 from summarize.models import Preset, ResolvedModel
 from summarize.settings import Settings
-from summarize.summarise import FALLBACK_GENERATION, Summarizer, summary_generation
+from summarize.summarizers.abstractive import FALLBACK_GENERATION, ModelSummarizer, summary_generation
 from tests.fakes import EchoEngine
 
 GENERATION = GenerationSettings(num_beams=1, max_new_tokens=20, min_new_tokens=5)
@@ -16,7 +16,7 @@ def sentences(count: int, words: int = 10) -> list[str]:
 
 def test_text_within_the_window_is_summarised_directly():
     engine = EchoEngine(max_input_tokens=64)
-    summary = Summarizer(engine, GENERATION).summarize(" ".join(sentences(3)))
+    summary = ModelSummarizer(engine, GENERATION).summarize(" ".join(sentences(3)))
     assert (summary.chunks, summary.levels) == (1, 1)
     assert len(engine.batches) == 1 and summary.text
 
@@ -24,7 +24,7 @@ def test_text_within_the_window_is_summarised_directly():
 def test_long_text_goes_through_map_reduce_on_sentence_boundaries():
     engine = EchoEngine(max_input_tokens=64)
     text_sentences = sentences(30)
-    summary = Summarizer(engine, GENERATION).summarize(" ".join(text_sentences))
+    summary = ModelSummarizer(engine, GENERATION).summarize(" ".join(text_sentences))
     # 10-word sentences are 11 tokens alone; a chunk holds six (61 tokens ≤ 64): 30 sentences → 5 chunks.
     assert summary.chunks == 5
     # Five 16-word chunk summaries (80 tokens) still overflow the window: one more map round, then the final.
@@ -41,7 +41,7 @@ def test_long_text_goes_through_map_reduce_on_sentence_boundaries():
 
 def test_very_long_text_takes_several_levels_and_every_input_fits():
     engine = EchoEngine(max_input_tokens=40)
-    summary = Summarizer(engine, GENERATION).summarize(" ".join(sentences(200, words=7)))
+    summary = ModelSummarizer(engine, GENERATION).summarize(" ".join(sentences(200, words=7)))
     assert summary.chunks > 10 and summary.levels >= 3
     for batch in engine.batches:
         assert max(engine.token_lengths(batch)) <= 40
@@ -50,7 +50,7 @@ def test_very_long_text_takes_several_levels_and_every_input_fits():
 def test_many_texts_share_batches_and_keep_their_order():
     engine = EchoEngine(max_input_tokens=64)
     texts = [" ".join(sentences(n)) for n in (1, 12, 2, 0, 3)]
-    summaries = Summarizer(engine, GENERATION).summarize_many(texts)
+    summaries = ModelSummarizer(engine, GENERATION).summarize_many(texts)
     assert [s.chunks for s in summaries] == [1, 2, 1, 0, 1]
     assert summaries[3].text == ""
     assert summaries[0].text.startswith("<s0w0")

@@ -14,6 +14,7 @@ from summarize.models import ResolvedModel, resolve_model
 from summarize.records import StageStats, Summary
 from summarize.segment import split_english_sentences, split_long
 from summarize.settings import SUMMARY_TOKEN_BUDGET
+from summarize.summarizers.base import StoryPlan, Summarizer
 
 if TYPE_CHECKING:
     from summarize.cache import Cache
@@ -58,6 +59,10 @@ def _checkpoint_generation(model: ResolvedModel) -> dict[str, Any]:
     return values
 
 
+# Words of key sentences handed to the model for a story: about 530 tokens, so the merged text fits
+# one 1024-token window and is summarised in one pass.
+STORY_INPUT_WORDS = 400
+
 # Part of every whole-document cache key: bump it when the chunking rules change what is generated.
 CHUNKING_VERSION = 1
 
@@ -65,7 +70,11 @@ CHUNKING_VERSION = 1
 _WINDOW_MARGIN = 2
 
 
-class Summarizer:
+class ModelSummarizer(Summarizer):
+    """A summarisation model run by an engine (``summarize.engines``), map-reduce over chunks."""
+
+    name = "model"
+
     def __init__(self, engine: Engine, generation: GenerationSettings, *, token_budget: int = SUMMARY_TOKEN_BUDGET,
                  cache: "Cache | None" = None) -> None:
         self.engine = engine
@@ -84,15 +93,19 @@ class Summarizer:
 
     @classmethod
     def from_settings(cls, settings: "Settings", model: ResolvedModel | None = None,
-                      cache: "Cache | None | bool" = True) -> "Summarizer":
+                      cache: "Cache | None | bool" = True) -> "ModelSummarizer":
         """As Translator.from_settings."""
         model = model or resolve_model(settings.summarizer, role="summarizer")
         cache = settings.open_cache() if cache is True else cache or None
         engine = load_engine_for(model, settings, role="summarizer")
         return cls(engine, summary_generation(settings, model), token_budget=settings.summary_token_budget, cache=cache)
 
-    def summarize(self, text: str) -> Summary:
-        return self.summarize_many([text])[0]
+    def describe(self) -> dict:
+        return {**self.engine.describe(), "generation": self.generation.as_dict(),
+                "map_generation": self.map_generation.as_dict(), "window": self.window, "token_budget": self.token_budget}
+
+    def story_plan(self) -> StoryPlan:
+        return StoryPlan(max_words=STORY_INPUT_WORDS, summarize=self.summarize_many)
 
     def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[Summary]:
         """Summaries in input order; all texts of a level share one batch plan. ``on_batch`` counts
@@ -130,12 +143,11 @@ class Summarizer:
     def _document_keys(self, texts) -> dict[str, str]:
         """Whole-document keys, so a rerun skips chunking too; they cover both generation settings,
         the window, and the chunking rules' version."""
-        from summarize.cache import cache_key
+        from summarize.cache import cache_keys
 
         recipe = {"chunking": CHUNKING_VERSION, "window": self.window, "generation": self.generation.as_dict(),
                   "map_generation": self.map_generation.as_dict()}
-        identity = self.engine.identity()
-        return {text: cache_key(identity, recipe, text) for text in texts}
+        return cache_keys(self.engine.identity(), recipe, texts)
 
     def _cached_documents(self, texts: Sequence[str]) -> list[Summary | None]:
         if self.cache is None or not self.cache.enabled or not texts:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from summarize.records import StageStats
+from summarize.records import StageStats, Summary
 from summarize.segment import split_english_sentences
-from summarize.summarise import Summary
+from summarize.summarizers.base import StoryPlan, Summarizer
 
 if TYPE_CHECKING:
     from summarize.settings import Settings
@@ -137,8 +137,8 @@ def most_central(candidates: Sequence[str], context: Sequence[str]) -> int:
     return best if scores[best] > 0 else fallback
 
 
-class ExtractiveSummarizer:
-    """A summariser with the interface of ``summarize.summarise.Summarizer`` and no model."""
+class ExtractiveSummarizer(Summarizer):
+    """Key sentences of the text itself: no model."""
 
     name = "extractive"
 
@@ -176,8 +176,8 @@ class ExtractiveSummarizer:
         return key_sentences(text_or_sentences, max_words=max_words or self.max_words, min_words=self.min_words,
                              redundancy=self.redundancy)
 
-    def summarize(self, text: str) -> Summary:
-        return self.summarize_many([text])[0]
+    def story_plan(self) -> StoryPlan:
+        return StoryPlan(max_words=self.max_words, min_words=self.min_words)
 
     def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[Summary]:
         """One summary per text, in input order; identical texts are summarised once."""

@@ -1,0 +1,131 @@
+"""``digest``: articles in, digest.json / digest.md / digest.html out; ``segment``: what the cleaner
+and the segmenter make of them."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Sequence
+
+from summarize.cli.options import (model_options, settings_from, spooled_inputs, summary_options,
+                                   translation_options)
+from summarize.errors import UserError
+
+log = logging.getLogger("summarize")
+INPUTS_HELP = ("folder, .txt article or page, .html page, .jsonl feed, or - for standard input (a JSONL feed "
+               "or one article)")
+
+
+def add_parsers(commands, common: argparse.ArgumentParser) -> None:
+    digest = commands.add_parser(
+        "digest", parents=[common], help="translate and summarise articles into a digest",
+        description="Read articles (folders, .txt and .html pages, JSONL feeds) and write digest.json, "
+                    "digest.md and digest.html (a page to read it on) to --out.")
+    digest.add_argument("inputs", nargs="+", metavar="INPUT", help=INPUTS_HELP)
+    digest.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="folder for digest.json, digest.md and digest.html")
+    digest.add_argument("--max-article-chars", type=int, metavar="N",
+                        help="longest article read, in characters (title + body); longer ones are skipped and "
+                             "reported (default: 200000)")
+    digest.add_argument("--date", metavar="YYYY-MM-DD",
+                        help="the day the digest covers (default: the most common article date, else today)")
+    digest.add_argument("--archive", metavar="DIR",
+                        help="also file the digest as DIR/YYYY-MM-DD.{json,md,html} and rebuild DIR/index.html")
+    digest.add_argument("--strict", action="store_true",
+                        help="exit with status 3 when any input was skipped (the digest is still written)")
+    model_options(digest)
+    translation_options(digest)
+    summary_options(digest)
+    digest.set_defaults(run=run_digest)
+
+    segment = commands.add_parser(
+        "segment", parents=[common], help="show the cleaned Arabic sentences",
+        description="Clean and segment articles and print one sentence per line (articles separated by a blank "
+                    "line). Long sentences are split at --max-segment-tokens counted in words; the translator "
+                    "splits again with its own tokenizer.")
+    segment.add_argument("file", help=INPUTS_HELP)
+    segment.add_argument("--max-segment-tokens", type=int, help="split sentences longer than this many words (default: 256)")
+    segment.add_argument("--max-article-chars", type=int, metavar="N", help="longest article read (default: 200000)")
+    segment.set_defaults(run=run_segment)
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    from summarize.ingest import InputProblem, read_articles
+    from summarize.pipeline import Pipeline
+    from summarize.render import write_digest
+
+    settings = settings_from(args)
+    started = time.perf_counter()
+    check_date(settings.date)
+    with tempfile.TemporaryDirectory(prefix="summarize-stdin-") as spool:
+        inputs = spooled_inputs(list(args.inputs), Path(spool))
+        refuse_to_overwrite_inputs(args.out, inputs)
+        problems: list[InputProblem] = []
+        articles = list(read_articles(inputs, problems, max_article_chars=settings.max_article_chars))
+    log_problems(problems)
+    if not articles:
+        raise UserError("no articles found in " + ", ".join(map(str, args.inputs)))
+    pipeline = Pipeline(settings, progress=True)
+    digest = pipeline.run(articles, problems=problems, date=settings.date)
+    written = write_digest(digest, args.out, archive=settings.archive)
+    if not settings.quiet:
+        counts, stats = digest.run["counts"], digest.run["stats"]
+        print(f"wrote {', '.join(str(p) for p in written)}: {counts['articles']} articles, "
+              f"{counts['segments']} segments, {counts['summary_chunks']} summary chunks "
+              f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        for stage, numbers in stats.items():
+            print(f"{stage}: {numbers['segments']} asked, {numbers['cache_hits']} from cache, "
+                  f"{numbers['generated']} generated", file=sys.stderr)
+    skipped = sum(1 for p in problems if p.skipped)
+    if skipped:
+        log.warning("%d input(s) skipped: see errors[] in digest.json", skipped)
+        if args.strict:
+            return 3
+    return 0
+
+
+def run_segment(args: argparse.Namespace) -> int:
+    from summarize.clean import clean_article
+    from summarize.ingest import InputProblem, read_articles
+    from summarize.segment import segment_article
+
+    settings = settings_from(args)
+    problems: list[InputProblem] = []
+
+    def count_words(texts):
+        return [len(t.split()) for t in texts]
+
+    with tempfile.TemporaryDirectory(prefix="summarize-stdin-") as spool:
+        inputs = spooled_inputs([args.file], Path(spool))
+        for number, article in enumerate(read_articles(inputs, problems, max_article_chars=settings.max_article_chars)):
+            if number:
+                print()
+            segmented = segment_article(clean_article(article), settings.max_segment_tokens, count_words)
+            for sentence in segmented.title_segments + segmented.segments:
+                print(sentence)
+    log_problems(problems)
+    return 0
+
+
+def log_problems(problems) -> None:
+    for problem in problems:
+        log.warning("%s %s: %s", "skipped" if problem.skipped else "note", problem.input, problem.reason)
+
+
+def check_date(day: str | None) -> None:
+    from summarize.dates import is_iso_day
+
+    if day is not None and not is_iso_day(day):
+        raise UserError(f"--date {day}: expected a day as YYYY-MM-DD")
+
+
+def refuse_to_overwrite_inputs(out: Path, inputs: Sequence[str]) -> None:
+    """The digest's files must never replace an input: not the folder itself, nor a file in it."""
+    out = out.resolve()
+    outputs = {out} | {out / name for name in ("digest.json", "digest.md", "digest.html")}
+    for item in inputs:
+        if Path(item).resolve() in outputs:
+            raise UserError(f"--out {out} would overwrite the input {item}: choose another folder")

@@ -1,0 +1,144 @@
+"""What the commands share: the option groups, the settings they make, reading an input file."""
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+from summarize.errors import UserError
+
+# Settings fields a command's options may set (an option of the same name, when the command has it).
+SETTING_OPTIONS = ("translator", "summarizer", "engine", "device", "compute_type", "threads", "beams",
+                   "max_length_factor", "token_budget", "max_segment_tokens", "summary_min_tokens",
+                   "summary_max_tokens", "summary_beams", "no_repeat_ngram_size", "length_penalty",
+                   "summary_token_budget", "max_article_chars", "cache", "no_cache", "quiet", "verbose", "date",
+                   "archive")
+STDIN = "-"
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, with the nearest option when one was mistyped,
+    instead of a usage dump."""
+
+    def error(self, message: str):  # type: ignore[override]
+        hint = ""
+        if message.startswith("unrecognized arguments:"):
+            known = sorted(_options_of(self))
+            for word in message.split(":", 1)[1].split():
+                close = difflib.get_close_matches(word.split("=")[0], known, n=1)
+                if word.startswith("-") and close:
+                    hint = f" (did you mean {close[0]}?)"
+                    break
+        self.exit(2, f"error: {message}{hint}; see {self.prog} --help\n")
+
+
+def _options_of(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of ``parser`` and of its subcommands' parsers."""
+    found = set()
+    for action in parser._actions:
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _options_of(sub)
+    return found
+
+
+def common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=None, help="no progress bars or summaries")
+    common.add_argument("-v", "--verbose", action="store_true", default=None, help="more detail; tracebacks for bugs")
+    return common
+
+
+def cache_options(parser: argparse.ArgumentParser) -> None:
+    from summarize.cache import default_cache_path
+
+    cache = parser.add_argument_group("cache")
+    cache.add_argument("--cache", metavar="PATH", help=f"cache file (default: {default_cache_path()})")
+    cache.add_argument("--no-cache", action="store_true", default=None, help="neither read nor write the cache")
+
+
+def model_options(parser: argparse.ArgumentParser, translator: bool = True, summarizer: bool = True) -> None:
+    group = parser.add_argument_group("models")
+    if translator:
+        group.add_argument("--translator", help="catalogue name, Hugging Face id or local directory (default: opus-mt-ar-en)")
+    if summarizer:
+        group.add_argument("--summarizer", help="catalogue name, Hugging Face id or local directory (default: "
+                                                "distilbart-cnn-12-6), or 'extractive': key sentences, no model")
+    from summarize.engines import ENGINE_CHOICES
+    from summarize.engines.ctranslate2_engine import COMPUTE_TYPES
+
+    group.add_argument("--engine", choices=ENGINE_CHOICES,
+                       help="generation backend (default: auto: ctranslate2 when the model converts, else torch)")
+    group.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where models run (default: auto: CUDA if present)")
+    group.add_argument("--compute-type", choices=COMPUTE_TYPES, metavar="TYPE",
+                       help="ctranslate2 weights/arithmetic: " + ", ".join(COMPUTE_TYPES)
+                            + " (default: auto: int8 on CPU, float16 on CUDA); torch runs float32")
+    group.add_argument("--threads", type=int, metavar="N",
+                       help="threads per model (default: every usable core for ctranslate2, torch's own default)")
+    cache_options(parser)
+
+
+def translation_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("translation")
+    group.add_argument("--beams", type=int, help="beam size (default: 4)")
+    group.add_argument("--max-length-factor", type=float,
+                       help="output cap per batch = ceil(FACTOR × longest source tokens) + 10 (default: 1.5)")
+    group.add_argument("--token-budget", type=int, help="padded source tokens per batch (default: 1000)")
+    group.add_argument("--max-segment-tokens", type=int,
+                       help="sentences longer than this are split again (default: 256, or the model's limit)")
+
+
+def summary_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("summaries (defaults: the model preset's)")
+    group.add_argument("--summary-min-tokens", type=int, help="shortest summary, in tokens")
+    group.add_argument("--summary-max-tokens", type=int, help="longest summary, in tokens")
+    group.add_argument("--summary-beams", type=int, help="beam size for summaries")
+    group.add_argument("--no-repeat-ngram-size", type=int, help="never repeat an n-gram of this size")
+    group.add_argument("--length-penalty", type=float, help="beam length penalty (>1 favours longer summaries)")
+    group.add_argument("--summary-token-budget", type=int, help="padded source tokens per summary batch (default: 2000)")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def settings_from(args: argparse.Namespace):
+    """The run's settings: defaults, then SUMMARIZE_* variables, then the options given."""
+    from summarize.settings import Settings
+
+    return Settings.from_env().replace(**{n: getattr(args, n) for n in SETTING_OPTIONS if hasattr(args, n)})
+
+
+def read_text(file: Path | str | None, what: str = "") -> str:
+    """A UTF-8 text file (a BOM is dropped), or standard input for None or "-"."""
+    if file is None or str(file) == STDIN:
+        return sys.stdin.read()
+    label = f"{what} {file}".strip()
+    try:
+        return Path(file).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{label}: is a directory, not a file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{label}: cannot read as UTF-8 text ({exc})") from None
+
+
+def spooled_inputs(inputs: list[str], folder: Path) -> list[str]:
+    """``inputs`` with "-" replaced by a file in ``folder`` holding standard input: ``stdin.jsonl`` when
+    it reads as a JSONL feed (its first line is a JSON object), else ``stdin.txt``, one article."""
+    if STDIN not in inputs:
+        return inputs
+    data = sys.stdin.buffer.read()
+    first = data.lstrip()[:1]
+    path = folder / ("stdin.jsonl" if first == b"{" else "stdin.txt")
+    path.write_bytes(data)
+    return [str(path) if item == STDIN else item for item in inputs]
