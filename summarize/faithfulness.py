@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from summarize.normalize import digits_to_ascii
+from summarize.normalize import digits_to_ascii, fold_letters, strip_diacritics
 
 # ----------------------------------------------------------------------------------------------
 # Arabic side: digits, number words, scale words.
@@ -52,7 +52,6 @@ _TIME = re.compile(r"\b([01]?\d|2[0-3])[:،](\d{2})(?:\.\d+)?\b")
 _AR_ORDINALS = {"حادي", "ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع", "حاديه", "ثانيه", "ثالثه",
                 "رابعه", "خامسه", "سادسه", "سابعه", "ثامنه", "تاسعه"}
 _PERCENT_WORDS = {"بالمائه", "بالمئه", "المائه", "المئه"}
-_AR_DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
 
 # Cardinal words, folded (أ إ آ → ا, ة → ه, ى → ي), in the forms case and gender give them.
 _AR_UNITS = {
@@ -82,9 +81,7 @@ _AR_TEEN_TAIL = {"عشر", "عشره"}
 
 
 def _fold(word: str) -> str:
-    word = _AR_DIACRITICS.sub("", word)
-    word = re.sub("[أإآٱ]", "ا", word)
-    return word.replace("ة", "ه").replace("ى", "ي")
+    return fold_letters(word)
 
 
 def _strip_clitic(word: str, table: dict[str, int]) -> tuple[str, str] | None:
@@ -107,7 +104,7 @@ def arabic_numbers(arabic: str) -> list[tuple[str, set[float]]]:
     are the number as written in digits ("2015", "22.19", "13000%") or the value of a number phrase
     ("25")."""
     # Diacritics off first: a short vowel would cut "ستُنشر" (will be published) into "ست" (six) + "نشر".
-    text = _AR_DIACRITICS.sub("", digits_to_ascii(arabic))
+    text = strip_diacritics(digits_to_ascii(arabic))
     # Clock times ("12:00", "08:30") are one number each: hours, or hours and minutes run together.
     text = _TIME.sub(lambda m: f" {m.group(1)}:{m.group(2)} ", text)
     # Dotted dates ("8.5.2018") are three numbers, not a decimal followed by a year.

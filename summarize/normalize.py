@@ -53,6 +53,26 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd]")
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
 
 
+# Short vowels, tanween, shadda, sukun, the dagger alef and Quranic annotation marks: optional in
+# news text, so two spellings of one word differ by them.
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ALEF_FORMS = re.compile("[أإآٱ]")
+_LETTER_FOLDS = str.maketrans("ةى", "هي")
+_HAMZA_CARRIER_FOLDS = str.maketrans("ؤئ", "وي")
+
+
+def strip_diacritics(text: str) -> str:
+    return _DIACRITICS.sub("", text)
+
+
+def fold_letters(text: str, *, hamza_carriers: bool = False) -> str:
+    """The spelling variants Arabic outlets disagree on, folded: diacritics removed, أ إ آ ٱ → ا,
+    ة → ه, ى → ي; with ``hamza_carriers`` also ؤ → و and ئ → ي (for comparing whole texts; number words
+    keep their hamza, "مئة")."""
+    text = _ALEF_FORMS.sub("ا", strip_diacritics(text)).translate(_LETTER_FOLDS)
+    return text.translate(_HAMZA_CARRIER_FOLDS) if hamza_carriers else text
+
+
 def _fold_presentation_forms(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", match.group(0))
 

@@ -30,7 +30,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING, Sequence
 
-from summarize.normalize import normalize_arabic
+from summarize.normalize import fold_letters, normalize_arabic
 from summarize.records import Story, heading
 from summarize.summarizers.extractive import REDUNDANCY
 
@@ -43,8 +43,6 @@ THRESHOLD = 0.86
 NGRAM_RANGE = (4, 6)
 
 
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
-_ALEF = re.compile("[أإآٱ]")
 _NOT_WORD = re.compile(r"[^\w\s]|_")
 # Function words (already folded: ة → ه, ى → ي, أ → ا): prepositions, conjunctions, relatives,
 # demonstratives, pronouns, auxiliaries and the reporting verbs every article uses.
@@ -61,8 +59,7 @@ STOP_WORDS = frozenset("""
 def fold_arabic(text: str) -> str:
     """The form articles are compared in: normalised, spelling variants folded, no punctuation, no
     function words."""
-    text = _DIACRITICS.sub("", normalize_arabic(text))
-    text = _ALEF.sub("ا", text).translate(str.maketrans("ىةؤئ", "يهوي"))
+    text = fold_letters(normalize_arabic(text), hamza_carriers=True)
     return " ".join(word for word in _NOT_WORD.sub(" ", text).split() if word not in STOP_WORDS)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from summarize.scoring.guards import REPETITION
 from summarize.scoring.summary import ROUGE_LABELS, ROUGE_TYPES
+from summarize.tables import format_table
 
 # Flagged segments shown in the table; --json lists them all.
 TABLE_ITEMS = 10
@@ -47,8 +48,7 @@ def format_report(report: dict[str, Any]) -> str:
     total = report.get("segments", report.get("documents"))
     counts = ", ".join(f"{reason} {count}" for reason, count in guard["counts"].items())
     rows.append(("flagged", f"{guard['flagged']} of {total} {unit}: {counts}"))
-    width = max(len(label) for label, _ in rows)
-    lines = [title] + [f"  {label.ljust(width)}  {value}" for label, value in rows]
+    lines = [title, format_table(rows, indent="  ")]
     for item in guard["items"][:TABLE_ITEMS]:
         lines.append("    " + _describe_item(item))
     if guard["flagged"] > TABLE_ITEMS:
