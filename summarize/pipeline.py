@@ -10,9 +10,9 @@ from typing import Any, Iterable
 from summarize import __version__
 from summarize.clean import clean_article
 from summarize.faithfulness import flag_segments
-from summarize.ingest import InputProblem
+
 from summarize.models import ModelNotFoundError, ResolvedModel, resolve_model
-from summarize.records import Article, Digest, DigestArticle, SegmentedArticle, StageStats, TranslatedArticle
+from summarize.records import Article, Digest, DigestArticle, InputProblem, SegmentedArticle, StageStats, TranslatedArticle
 from summarize.segment import segment_article, split_paragraphs
 from summarize.settings import Settings
 from summarize.stories import build_stories, group_articles

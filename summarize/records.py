@@ -38,6 +38,17 @@ class Article:
 
 
 @dataclass
+class InputProblem:
+    """An input, or part of one, that was skipped (``skipped=True``), or read with a loss or a guess
+    worth knowing about (``skipped=False``: bad bytes replaced, an encoding guessed, an id renamed);
+    listed in digest.json ``errors[]``."""
+
+    input: str
+    reason: str
+    skipped: bool = True
+
+
+@dataclass
 class SegmentedArticle:
     """A cleaned article cut into translation units: paragraphs of sentences."""
 

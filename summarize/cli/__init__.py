@@ -55,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (head, less) stopped reading: stop quietly, as a Unix tool killed by SIGPIPE does,
+        # and keep Python from complaining about the unflushed output at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: keep the message short unless asked for the traceback
         if verbose:
             raise

@@ -8,23 +8,12 @@ and listed in digest.json ``errors[]``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from summarize.errors import UserError
+from summarize.records import InputProblem  # noqa: F401 (the record lives with the others)
 
 
 class InputError(UserError, ValueError):
     """No input path exists: there is nothing to read at all (exit status 2)."""
-
-
-@dataclass
-class InputProblem:
-    """An input, or part of one, that was skipped (``skipped=True``), or read with a loss or a guess
-    worth knowing about (``skipped=False``: bad bytes replaced, an encoding guessed, an id renamed)."""
-
-    input: str
-    reason: str
-    skipped: bool = True
 
 
 class Skip(Exception):

@@ -41,11 +41,8 @@ from summarize.ingest.language import detect_language
 from summarize.ingest.problems import RAISE_HINT, InputError, InputProblem, Skip, unexpected
 from summarize.ingest.readers import FEED_SUFFIXES, HTML_SUFFIXES, SUPPORTED_SUFFIXES, TITLE_MAX_CHARS, FormatReader
 from summarize.records import Article
+from summarize.settings import DEFAULT_MAX_ARTICLE_CHARS
 
-# 200,000 characters is about 35,000 Arabic words, some 25 times the longest article in the news
-# feeds this tool was built on (7,500 characters), and an hour or so of translation on a CPU: past it,
-# an "article" is a mis-scraped page, a book or a dump, not news.
-DEFAULT_MAX_ARTICLE_CHARS = 200_000
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -78,6 +78,15 @@ def test_cache_stats_shows_every_kind_it_stores(tmp_path):
     assert kinds == ["translation", "summary", "summary_document"]
 
 
+def test_a_reader_that_stops_early_is_no_error():
+    day = ROOT.parent / "shared" / "data" / "news_ar_2018-05-08.jsonl"  # far more than a pipe holds
+    if not day.exists():
+        pytest.skip(f"{day} not found")
+    result = subprocess.run(f"{sys.executable} -m summarize segment {day} | head -n 1", shell=True, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() and result.stderr == ""
+
+
 def test_a_dash_reads_standard_input(tmp_path):
     page = (SEEDS / "001_0c78ca7147f8a450.txt").read_text(encoding="utf-8")
     from_stdin = run_cli("segment", "-", stdin=page)
