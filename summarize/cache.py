@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+from summarize.errors import UserError
+
 log = logging.getLogger("summarize")
 
 SCHEMA_VERSION = 1
@@ -43,12 +45,63 @@ def cache_key(identity: Mapping[str, Any], generation: Mapping[str, Any], text: 
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+# Written into every cache file's SQLite header (PRAGMA application_id, "SUMZ"): how a file is known
+# to be a summarize cache, so that a file of anything else is never moved aside or overwritten.
+APPLICATION_ID = 0x53554D5A
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class NotACacheError(UserError):
+    """``--cache`` names a file that is not a summarize cache (exit status 2); it is left untouched."""
+
+
+def check_cache_file(path: Path) -> None:
+    """Raise NotACacheError unless ``path`` is absent, empty, or recognisably a summarize cache (our
+    application id in its SQLite header, or — from before the id was written — our ``entries`` table).
+    A damaged file passes only when its header still says it is ours."""
+    if not path.exists():
+        return
+    if not path.is_file():
+        raise NotACacheError(f"--cache {path} is not a file: choose a cache file path")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise NotACacheError(f"--cache {path} cannot be read ({exc.strerror or exc})") from None
+    if not head:
+        return
+    if not head.startswith(_SQLITE_MAGIC) or len(head) < 72:
+        raise NotACacheError(f"--cache {path} is not a summarize cache (not an SQLite file): it was left as it "
+                             "is; choose another path")
+    application_id = int.from_bytes(head[68:72], "big")
+    if application_id == APPLICATION_ID:
+        return
+    if application_id == 0 and _has_our_table(path):
+        return
+    raise NotACacheError(f"--cache {path} is an SQLite database of another application: it was left as it is; "
+                         "choose another path")
+
+
+def _has_our_table(path: Path) -> bool:
+    # immutable: read without taking locks or creating -wal/-shm files beside someone else's database.
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            columns = [row[1] for row in connection.execute("PRAGMA table_info(entries)")]
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return columns == ["kind", "key", "value", "created"]
+
+
 class Cache:
     """A key → text store per kind (``KINDS``). Any SQLite failure switches the cache
     off for the rest of the run with one warning; lookups then miss and writes are dropped."""
 
     def __init__(self, path: str | Path, *, busy_timeout: float = _BUSY_TIMEOUT_S) -> None:
         self.path = Path(path).expanduser()
+        check_cache_file(self.path)
         self.busy_timeout = busy_timeout
         self._connection: sqlite3.Connection | None = None
         self._disabled = False
@@ -80,6 +133,9 @@ class Cache:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if tables and (version != SCHEMA_VERSION or "entries" not in tables):
                 raise sqlite3.DatabaseError(f"unexpected schema (version {version}, tables {sorted(tables)})")
+            # The marker first: on a new file it then lands in the main file's header at once, where the
+            # next process looks for it, rather than in the write-ahead log.
+            connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(_TABLE)
@@ -95,7 +151,7 @@ class Cache:
         return any(s in message for s in ("not a database", "malformed", "unexpected schema", "disk image"))
 
     def _set_aside(self, exc: Exception) -> None:
-        """Keep the damaged file for inspection, out of the way of a fresh one."""
+        """Keep the damaged file for inspection, out of the way of a fresh one (never deleted)."""
         aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
         log.warning("warning: cache %s is damaged (%s); moved it to %s and starting a new one", self.path, exc, aside)
         for suffix in ("", "-wal", "-shm"):

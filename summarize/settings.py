@@ -3,6 +3,7 @@ variable (``SUMMARIZE_BEAMS=2``); command-line options override both."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
@@ -104,8 +105,21 @@ class Settings:
         for name in ("beams", "token_budget", "max_segment_tokens", "summary_token_budget", "max_article_chars"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, not {getattr(self, name)}")
-        if self.max_length_factor <= 0:
-            raise SettingsError(f"max_length_factor must be positive, not {self.max_length_factor}")
+        if not math.isfinite(self.max_length_factor) or self.max_length_factor <= 0:
+            raise SettingsError(f"max_length_factor must be a positive number, not {self.max_length_factor}")
+        if self.max_length_offset < 0:
+            raise SettingsError(f"max_length_offset must be 0 or more, not {self.max_length_offset}")
+        for name, least in (("summary_beams", 1), ("summary_max_tokens", 1), ("summary_min_tokens", 0),
+                            ("no_repeat_ngram_size", 0)):
+            value = getattr(self, name)
+            if value is not None and value < least:
+                raise SettingsError(f"{name} must be at least {least}, not {value}")
+        if self.length_penalty is not None and not math.isfinite(self.length_penalty):
+            raise SettingsError(f"length_penalty must be a number, not {self.length_penalty}")
+        if (self.summary_min_tokens is not None and self.summary_max_tokens is not None
+                and self.summary_min_tokens > self.summary_max_tokens):
+            raise SettingsError(f"summary_min_tokens ({self.summary_min_tokens}) is more than summary_max_tokens "
+                                f"({self.summary_max_tokens})")
         return self
 
     def as_dict(self) -> dict[str, Any]:

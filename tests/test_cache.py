@@ -3,7 +3,9 @@ import sqlite3
 
 import pytest
 
-from summarize.cache import Cache, cache_key, default_cache_path
+import hashlib
+
+from summarize.cache import APPLICATION_ID, Cache, NotACacheError, cache_key, default_cache_path
 
 
 @pytest.fixture
@@ -18,8 +20,8 @@ def test_values_persist_across_instances_per_kind(cache_file):
     second = Cache(cache_file)
     assert second.get_many("translation", ["k1", "k2", "k3"]) == {"k1": "one", "k2": "two"}
     assert second.get_many("summary", ["k1"]) == {}
-    assert second.stats()["entries"] == {"translation": 2}
-    assert second.clear() == 2 and second.stats()["entries"] == {}
+    assert second.stats()["entries"] == {"translation": 2, "summary": 0, "summary_document": 0}
+    assert second.clear() == 2 and set(second.stats()["entries"].values()) == {0}
 
 
 def test_many_keys_are_looked_up_in_chunks(cache_file):
@@ -54,10 +56,48 @@ def _assert_rebuilt(cache_file, caplog):
     assert list(cache_file.parent.glob("cache.sqlite3.damaged-*")), "the damaged file is kept aside"
 
 
-def test_garbage_file_is_set_aside_and_rebuilt(cache_file, caplog):
-    cache_file.write_bytes(b"this is not a database at all" * 100)
-    with caplog.at_level(logging.WARNING, logger="summarize"):
-        _assert_rebuilt(cache_file, caplog)
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("content", [b"this is not a database at all" * 100, '{"a": 1}\n'.encode(),
+                                     "مقال عربي\nنص الخبر.".encode()])
+def test_a_file_that_is_not_a_cache_is_refused_and_untouched(cache_file, content):
+    cache_file.write_bytes(content)
+    with pytest.raises(NotACacheError, match="not a summarize cache"):
+        Cache(cache_file)
+    assert cache_file.read_bytes() == content
+    assert sorted(p.name for p in cache_file.parent.iterdir()) == [cache_file.name]
+
+
+def test_another_applications_database_is_refused_with_its_wal_untouched(tmp_path):
+    other = tmp_path / "app.db"
+    connection = sqlite3.connect(other, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE users (name TEXT)")
+    connection.execute("INSERT INTO users VALUES ('x')")
+    before = {p.name: _digest(p) for p in tmp_path.iterdir()}  # app.db, -wal, -shm while it is open
+    with pytest.raises(NotACacheError, match="another application"):
+        Cache(other)
+    assert {p.name: _digest(p) for p in tmp_path.iterdir()} == before
+    connection.close()
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(NotACacheError, match="not a file"):
+        Cache(tmp_path)
+
+
+def test_a_cache_carries_its_marker_and_a_cache_from_before_the_marker_is_kept(cache_file):
+    Cache(cache_file).close()
+    assert int.from_bytes(cache_file.read_bytes()[68:72], "big") == APPLICATION_ID
+    legacy = cache_file.with_name("legacy.sqlite3")
+    with sqlite3.connect(legacy) as connection:  # the schema as written before the marker existed
+        connection.execute("CREATE TABLE entries (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, "
+                           "created REAL NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+        connection.execute("INSERT INTO entries VALUES ('translation', 'k', 'v', 0)")
+        connection.execute("PRAGMA user_version=1")
+    assert Cache(legacy).get_many("translation", ["k"]) == {"k": "v"}
 
 
 def test_truncated_file_is_set_aside_and_rebuilt(cache_file, caplog):
@@ -78,10 +118,11 @@ def test_truncated_file_is_set_aside_and_rebuilt(cache_file, caplog):
     assert sum("cache" in r.message for r in caplog.records) == 1
 
 
-def test_wrong_schema_is_set_aside_and_rebuilt(cache_file, caplog):
+def test_our_file_with_a_wrong_schema_is_set_aside_and_rebuilt(cache_file, caplog):
     with sqlite3.connect(cache_file) as connection:
         connection.execute("CREATE TABLE something_else (x)")
         connection.execute("PRAGMA user_version=99")
+        connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
     with caplog.at_level(logging.WARNING, logger="summarize"):
         _assert_rebuilt(cache_file, caplog)
 

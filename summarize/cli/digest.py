@@ -3,6 +3,7 @@ and the segmenter make of them."""
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 import tempfile
@@ -25,7 +26,7 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         description="Read articles (folders, .txt and .html pages, JSONL feeds) and write digest.json, "
                     "digest.md and digest.html (a page to read it on) to --out.")
     digest.add_argument("inputs", nargs="+", metavar="INPUT", help=INPUTS_HELP)
-    digest.add_argument("--out", required=True, type=Path, metavar="DIR",
+    digest.add_argument("--out", required=True, metavar="DIR",
                         help="folder for digest.json, digest.md and digest.html")
     digest.add_argument("--max-article-chars", type=int, metavar="N",
                         help="longest article read, in characters (title + body); longer ones are skipped and "
@@ -60,9 +61,13 @@ def run_digest(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     started = time.perf_counter()
     check_date(settings.date)
+    # Where the digest goes is checked before any model loads, not found out after the work.
+    check_writable_folder(args.out, "--out")
+    if settings.archive is not None:
+        check_writable_folder(settings.archive, "--archive")
     with tempfile.TemporaryDirectory(prefix="summarize-stdin-") as spool:
         inputs = spooled_inputs(list(args.inputs), Path(spool))
-        refuse_to_overwrite_inputs(args.out, inputs)
+        refuse_to_overwrite_inputs(Path(args.out), inputs)
         problems: list[InputProblem] = []
         articles = list(read_articles(inputs, problems, max_article_chars=settings.max_article_chars))
     log_problems(problems)
@@ -120,6 +125,27 @@ def check_date(day: str | None) -> None:
 
     if day is not None and not is_iso_day(day):
         raise UserError(f"--date {day}: expected a day as YYYY-MM-DD")
+
+
+def check_writable_folder(path: str, option: str) -> None:
+    """``path`` is a folder the digest can be written in, or can be made: not empty, not an existing
+    file, not under a file, on a writable file system."""
+    if not path.strip():
+        raise UserError(f"{option} is empty: name a folder")
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{option} {path} is a file, not a folder")
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UserError(f"{option} {path} is under {existing}, which is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        reason = "the file system is read-only" if exc.errno == errno.EROFS else exc.strerror or str(exc)
+        raise UserError(f"{option} {path}: cannot write in {existing} ({reason})") from None
 
 
 def refuse_to_overwrite_inputs(out: Path, inputs: Sequence[str]) -> None:

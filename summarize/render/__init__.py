@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from summarize.files import atomic_write
+from summarize.files import write_files
 from summarize.records import Digest
-from summarize.render.archive import index_html, write_archive
+from summarize.render.archive import archive_files, index_html, write_archive
 from summarize.render.digest_json import SCHEMA_VERSION, to_json
 from summarize.render.html import to_html
 from summarize.render.markdown import to_markdown
@@ -18,15 +18,15 @@ __all__ = ["SCHEMA_VERSION", "index_html", "to_html", "to_json", "to_markdown", 
 
 def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | None = None) -> list[Path]:
     """digest.json, digest.md and digest.html in ``out_dir``; with ``archive``, also a copy per day
-    there (YYYY-MM-DD.json/.md/.html) and its rebuilt index.html."""
+    there (YYYY-MM-DD.json/.md/.html) and its rebuilt index.html. All of them are replaced as one set
+    (``summarize.files.write_files``): a failure or a kill leaves the previous digest whole."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data, markdown = to_json(digest), to_markdown(digest)
-    written = [
-        atomic_write(out / "digest.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n"),
-        atomic_write(out / "digest.md", markdown),
-        atomic_write(out / "digest.html", to_html(data)),
-    ]
+    files = {out / "digest.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+             out / "digest.md": markdown,
+             out / "digest.html": to_html(data)}
     if archive is not None:
-        written += write_archive(data, archive, markdown=markdown)
-    return written
+        Path(archive).mkdir(parents=True, exist_ok=True)
+        files.update(archive_files(data, archive, markdown=markdown))
+    return write_files(files)

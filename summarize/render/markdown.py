@@ -1,10 +1,37 @@
-"""``digest.md``: the digest as Markdown, for reading in a terminal or a Markdown viewer."""
+"""``digest.md``: the digest as Markdown, for reading in a terminal or a Markdown viewer.
+
+Every field taken from input (titles, outlets, ids, urls, file names, English text) is escaped
+(``md``), so rendered as CommonMark it is text, never markup: no raw HTML (``<script>``, ``<img
+onerror>``), no emphasis or headings it did not mean, no link it did not name. Links are written only
+for http(s) URLs (``safe_url``, as digest.html does), percent-encoded so a parenthesis cannot end them.
+"""
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import quote
 
 from summarize.records import Digest, heading
-from summarize.render.html import date_summary
+from summarize.render.html import date_summary, safe_url
+
+# Characters that are markup anywhere in a line, and those that are markup at a line's start.
+_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-])", re.MULTILINE)
+_ORDERED = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)", re.MULTILINE)
+
+
+def md(text: Any) -> str:
+    """``text`` as Markdown that renders as exactly that text."""
+    text = "" if text is None else str(text)
+    text = _INLINE.sub(r"\\\1", text)
+    text = _ORDERED.sub(r"\1\\\2", text)  # "1. x" would be a list item
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
+def md_link(label: str, url: Any) -> str | None:
+    """A Markdown link to ``url`` when it is an http(s) URL; None otherwise."""
+    safe = safe_url(url)
+    return f"[{md(label)}]({quote(safe, safe=':/?#@!$&*+,;=%~')})" if safe else None
 
 
 def to_markdown(digest: Digest) -> str:
@@ -13,51 +40,54 @@ def to_markdown(digest: Digest) -> str:
     lines = _date_heading(run)
     lines.append(
         f"{len(digest.articles)} articles"
-        + (f" from {len(sources)} sources ({', '.join(sources)})" if sources else "")
-        + f". Translated by {run.get('translator', {}).get('model', '?')},"
-        f" summarised by {run.get('summarizer', {}).get('model', '?')}."
+        + (f" from {len(sources)} sources ({md(', '.join(sources))})" if sources else "")
+        + f". Translated by {md(run.get('translator', {}).get('model', '?'))},"
+        f" summarised by {md(run.get('summarizer', {}).get('model', '?'))}."
     )
     if digest.stories:
         lines += ["", "## Stories", ""]
         by_id = {article.id: article for article in digest.articles}
         for number, story in enumerate(digest.stories, start=1):
-            outlets = f" from {len(story.sources)} outlets ({', '.join(story.sources)})" if story.sources else ""
-            lines += [f"### {number}. {_one_line(story.headline_en) or story.id}", "",
+            outlets = f" from {len(story.sources)} outlets ({md(', '.join(story.sources))})" if story.sources else ""
+            lines += [f"### {number}. {md(_one_line(story.headline_en) or story.id)}", "",
                       f"*{len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}{outlets}*", "",
-                      story.summary_en or "_(no summary)_", ""]
+                      md(story.summary_en) or "_(no summary)_", ""]
             lines += [f"- {_heading(by_id[i])} — {_byline(by_id[i])}" for i in story.article_ids
                       if i in by_id] + [""]
     lines += ["", "## Summaries", ""]
     for number, article in enumerate(digest.articles, start=1):
         lines += [f"### {number}. {_heading(article)}", "", _byline(article), "",
-                  article.summary_en or "_(no summary)_", ""]
+                  md(article.summary_en) or "_(no summary)_", ""]
     lines += ["## Full translations", ""]
     for number, article in enumerate(digest.articles, start=1):
         lines += [f"### {number}. {_heading(article)}", ""]
         if article.title_ar:
-            lines += [f"Arabic title: {_one_line(article.title_ar)}", ""]
-        lines += [article.translation_en or "_(empty)_", ""]
+            lines += [f"Arabic title: {md(_one_line(article.title_ar))}", ""]
+        lines += [md(article.translation_en) or "_(empty)_", ""]
     flagged = [article for article in digest.articles if article.flags]
     if flagged:
         lines += ["## Sentences to check", "",
                   "Numbers or Latin-script names in the Arabic that the English translation lacks.", ""]
         for article in flagged:
             lines += [f"### {_heading(article)}", ""]
-            lines += [f"- {_one_line(f['en'])} — missing: {', '.join(f['missing'])}  \n  Arabic: {_one_line(f['ar'])}"
-                      for f in article.flags] + [""]
+            lines += [f"- {md(_one_line(f['en']))} — missing: {md(', '.join(f['missing']))}  \n"
+                      f"  Arabic: {md(_one_line(f['ar']))}" for f in article.flags] + [""]
     if digest.errors:
         lines += ["## Input problems", ""]
-        lines += [f"- `{e['input']}`: {e['reason']}" + ("" if e.get("skipped", True) else " (kept)") for e in digest.errors]
+        lines += [f"- {md(e['input'])}: {md(e['reason'])}" + ("" if e.get("skipped", True) else " (kept)")
+                  for e in digest.errors]
         lines += [""]
     return "\n".join(lines)
 
 
 def _byline(article) -> str:
-    parts = [p for p in (article.source, article.date) if p]
-    if article.url:
-        parts.append(f"[original]({article.url})")
-    parts.append(f"`{article.id}`")
-    return "*" + " · ".join(parts[:-1]) + "* · " + parts[-1] if len(parts) > 1 else parts[0]
+    """Outlet and date in italics, the link to the original, the id."""
+    parts = [md(p) for p in (article.source, article.date) if p]
+    link = md_link("original", article.url) if article.url else None
+    if article.url and link is None:
+        link = f"link (not a web address): {md(article.url)}"
+    head = ("*" + " · ".join(parts) + "*") if parts else ""
+    return " · ".join(p for p in (head, link, f"id {md(article.id)}") if p)
 
 
 def _date_heading(run: dict[str, Any]) -> list[str]:
@@ -68,7 +98,7 @@ def _date_heading(run: dict[str, Any]) -> list[str]:
 
 
 def _heading(article) -> str:
-    return heading(article.title_en, article.translation_en, article.id)
+    return md(heading(article.title_en, article.translation_en, article.id))
 
 
 def _one_line(text: str) -> str:

@@ -10,9 +10,9 @@ from summarize.render import to_markdown
 from summarize.records import Digest, DigestArticle
 from summarize.render.archive import index_html, write_archive
 from summarize.render.html import EXPAND_SCRIPT, safe_url, script_hash, to_html
-from summarize.screenshot import chromium_path
+from tools.screenshot import chromium_path
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "antcorpus"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "antcorpus"
 # The fixture articles' outlets, given here as a feed would give them (the .txt files carry none).
 FIXTURE_OUTLETS = {
     "BB-internationalNews-479-20180508": "BBC Arabic",
@@ -342,7 +342,7 @@ def browser():
         missing("playwright is not installed (pip install -r requirements.txt)")
     if chromium_path() is None:
         missing("Chromium is not installed (apt-get install -y chromium)")
-    from summarize.screenshot import launch
+    from tools.screenshot import launch
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)

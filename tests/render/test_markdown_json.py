@@ -75,9 +75,9 @@ def test_a_writer_killed_at_any_moment_leaves_the_old_digest_or_the_new_one(tmp_
     import time
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     write_digest(sample_digest(), tmp_path)
-    script = ("from tests.test_render import big_digest\nfrom summarize.render import write_digest\n"
+    script = ("from tests.render.test_markdown_json import big_digest\nfrom summarize.render import write_digest\n"
               f"digest = big_digest()\nwhile True:\n    write_digest(digest, {str(tmp_path)!r})\n")
     for delay in (0.8, 1.3, 2.1):
         writer = subprocess.Popen([sys.executable, "-c", script], cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
@@ -90,3 +90,57 @@ def test_a_writer_killed_at_any_moment_leaves_the_old_digest_or_the_new_one(tmp_
         assert markdown.startswith("# Arabic news digest") and "## Full translations" in markdown
     # Killed writers may leave their temporary files, never a half-written digest under the real name.
     assert {p.name for p in tmp_path.iterdir() if not p.name.startswith(".")} == {"digest.html", "digest.json", "digest.md"}
+
+
+HOSTILE = [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', '<iframe src="https://evil.example/">',
+    "[original](javascript:alert(1))", "[x](data:text/html;base64,PHNjcmlwdD4=)", "`code` ``` and *stars* _u_",
+    "# not a heading", "1. not a list", "&lt;script&gt; entity", "<https://evil.example/auto>",
+]
+
+
+def hostile_digest():
+    from summarize.records import Story
+
+    evil = " ".join(HOSTILE)
+    articles = [DigestArticle(id=f"id`{n}` {evil}", source=f"Outlet {evil}", url=url, date=f"2018 {evil}",
+                              language="ar", title_ar=f"عنوان {evil}", title_en=f"Title {evil}",
+                              summary_en=f"Summary {evil}", translation_en=f"Para {evil}\n\n# Para two {evil}",
+                              flags=[{"segment": 1, "ar": f"نص {evil}", "en": f"text {evil}", "missing": [f"latin:{evil}"]}])
+                for n, url in enumerate(["javascript:alert(1)", "data:text/html,<script>x</script>",
+                                         "https://example.org/a)(b<c>"])]
+    stories = [Story(id="story-1", headline_en=f"Story {evil}", summary_en=f"Story summary {evil}",
+                     article_ids=[a.id for a in articles], sources=[a.source for a in articles])]
+    return Digest(articles=articles, stories=stories, run={"date": "2018-05-08", "translator": {"model": evil},
+                                                           "summarizer": {"model": evil}},
+                  errors=[{"input": f"file {evil}.jsonl\n", "reason": f"reason {evil}", "skipped": True}])
+
+
+def test_markdown_of_hostile_input_renders_as_text_with_only_http_links():
+    from html.parser import HTMLParser
+
+    import markdown_it
+
+    html = markdown_it.MarkdownIt("commonmark").render(to_markdown(hostile_digest()))
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.hrefs = set(), []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.add(tag)
+            self.hrefs += [value for name, value in attrs if name in ("href", "src")]
+
+    parser = Tags()
+    parser.feed(html)
+    assert parser.tags <= {"h1", "h2", "h3", "p", "ul", "li", "em", "a", "br"}, parser.tags
+    assert set(parser.hrefs) == {"https://example.org/a%29%28b%3Cc%3E"}  # the one http(s) URL, and it alone
+    for text in ("<script>alert(1)</script>", "[original](javascript:alert(1))", "# not a heading",
+                 "`code` ``` and *stars* _u_"):
+        assert text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") in html
+
+
+def test_a_backtick_in_an_id_cannot_break_out():
+    text = to_markdown(hostile_digest())
+    assert "`" not in text.replace("\\`", "")

@@ -1,0 +1,50 @@
+"""Output files: replaced as a set or not at all, temporaries of dead runs removed, the umask honoured."""
+import errno
+import os
+import subprocess
+import sys
+
+import pytest
+
+from summarize import files
+from summarize.files import OutputError, remove_stale_temporaries, write_files
+
+
+def test_a_write_failure_leaves_every_old_file_and_no_temporary(tmp_path, monkeypatch):
+    old = {tmp_path / name: f"old {name}" for name in ("digest.json", "digest.md", "digest.html")}
+    write_files(old)
+    real_fsync, calls = os.fsync, []
+
+    def full_disk(fd):
+        calls.append(fd)
+        if len(calls) == 2:  # the second file of the set
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", full_disk)
+    with pytest.raises(OutputError, match=r"cannot write .*digest\.md: the disk is full"):
+        write_files({path: "new" for path in old})
+    assert {path: path.read_text() for path in old} == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.html", "digest.json", "digest.md"]
+
+
+def test_temporaries_of_dead_runs_are_removed_and_a_live_ones_kept(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    stale = tmp_path / f".digest.html.{dead_pid}.0123abcd.tmp"
+    live = tmp_path / f".digest.html.{os.getppid()}.89abcdef.tmp"
+    for path in (stale, live):
+        path.write_text("half a page")
+    write_files({tmp_path / "digest.html": "<!doctype html>"})
+    assert not stale.exists() and live.exists()
+    assert remove_stale_temporaries(tmp_path) == []
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_files_get_the_mode_the_umask_gives(tmp_path, umask, mode):
+    previous = os.umask(umask)
+    try:
+        [path] = write_files({tmp_path / "index.html": "x"})
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == mode
