@@ -7,6 +7,11 @@ mirrors the kind of model it stands in for — a Marian model with the opus-mt t
 and bart-large-cnn's special token ids — but with position limits small enough that the product's
 sentence splitting and map-reduce over long inputs are exercised by short test articles.
 
+The builders are public so that other tools build other sizes of the same models with them:
+``build_marian`` and ``build_bart`` take the vocabulary and the shape (``architecture``,
+``max_positions``), and the benchmark (``tools/bench.py``) builds full-size opus-mt-ar-en- and
+distilbart-cnn-12-6-shaped models through them.
+
 Heavy libraries are imported inside the functions so importing this module stays instant.
 """
 from __future__ import annotations
@@ -18,7 +23,9 @@ import shutil
 import uuid
 import warnings
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from summarize.hf import progress_bars_off
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = PACKAGE_DIR.parent / "seeds"
@@ -33,8 +40,9 @@ SUMMARIZER_MAX_POSITIONS = 256
 SPM_VOCAB_SIZE = 1000
 BPE_VOCAB_SIZE = 1000
 
-# Shared by both models: big enough to have distinct heads, small enough to build and run instantly.
-_ARCHITECTURE = dict(
+# Shared by both tiny models: big enough to have distinct heads, small enough to build and run
+# instantly. The shape of a transformer layer stack; the position limit is given apart.
+TINY_ARCHITECTURE = dict(
     d_model=64,
     encoder_layers=2,
     decoder_layers=2,
@@ -132,29 +140,41 @@ def english_lines() -> list[str]:
 # --- translator (Marian) --------------------------------------------------------------------------
 
 
-def train_sentencepiece(lines: list[str], *, seed: int = 0) -> bytes:
+def train_sentencepiece(lines: list[str], *, seed: int = 0, vocab_size: int = SPM_VOCAB_SIZE,
+                        placeholders: Sequence[str] = (), threads: int = 1, max_sentences: int = 0) -> bytes:
     """A unigram sentencepiece model, as opus-mt uses, returned as the serialised proto.
 
+    ``vocab_size`` is a soft limit: a corpus that supports fewer pieces gives fewer. ``placeholders``
+    are extra pieces (user-defined symbols) on top of it, which real text never matches: they widen a
+    model to a real one's size without changing how text is cut. ``max_sentences`` samples that many
+    input lines (0: all of them).
+
     Training from an iterator into memory keeps input paths out of the proto, so builds in different
-    directories produce identical files; one thread rules out any thread-order effect."""
+    directories produce identical files; one thread (the default) rules out any thread-order effect."""
     import sentencepiece as spm
 
     spm.set_random_generator_seed(seed)
     buffer = io.BytesIO()
+    options: dict[str, Any] = {"user_defined_symbols": list(placeholders)} if placeholders else {}
+    if max_sentences:
+        options.update(input_sentence_size=max_sentences, shuffle_input_sentence=True)
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines),
         model_writer=buffer,
         model_type="unigram",
-        vocab_size=SPM_VOCAB_SIZE,
+        vocab_size=vocab_size + len(placeholders),
         hard_vocab_limit=False,
         character_coverage=1.0,  # every seed character gets a piece: no <unk> on the seeds
-        num_threads=1,
+        num_threads=threads,
         minloglevel=2,  # training logs go to stderr from C++; keep builds quiet
+        **options,
     )
     return buffer.getvalue()
 
 
-def _spm_pieces(model_proto: bytes) -> list[str]:
+def spm_pieces(model_proto: bytes) -> list[str]:
+    """The text pieces of a serialised sentencepiece model, in id order (control and unknown pieces
+    left out)."""
     import sentencepiece as spm
 
     processor = spm.SentencePieceProcessor(model_proto=model_proto)
@@ -166,24 +186,37 @@ def _spm_pieces(model_proto: bytes) -> list[str]:
     ]
 
 
-def joint_marian_vocab(*spm_protos: bytes) -> dict[str, int]:
+def joint_marian_vocab(*spm_protos: bytes, size: int | None = None, filler: str = "▁<unused>") -> dict[str, int]:
     """The opus-mt vocab.json: </s>=0, <unk>=1, the union of all pieces (source first), <pad> last.
 
+    ``size``: unused entries (``filler`` + a number) go before <pad> until the vocabulary has that
+    many entries, so the embedding and output layers have a real model's width.
     MarianTokenizer maps pieces to ids through this file, not through the sentencepiece ids."""
     vocab = {MARIAN_EOS: 0, MARIAN_UNK: 1}
     for proto in spm_protos:
-        for piece in _spm_pieces(proto):
+        for piece in spm_pieces(proto):
             vocab.setdefault(piece, len(vocab))
+    if size is not None:
+        fill_vocab(vocab, size - 1, filler)
     vocab[MARIAN_PAD] = len(vocab)
     return vocab
 
 
-def translator_config_kwargs(vocab: dict[str, int]) -> dict[str, Any]:
+def fill_vocab(vocab: dict[str, int], size: int, filler: str) -> None:
+    """Add unused entries (``filler`` + a number) to ``vocab`` until it has ``size`` entries."""
+    index = 0
+    while len(vocab) < size:
+        vocab.setdefault(f"{filler}{index}", len(vocab))
+        index += 1
+
+
+def translator_config_kwargs(vocab: dict[str, int], *, architecture: Mapping[str, int] = TINY_ARCHITECTURE,
+                             max_positions: int = TRANSLATOR_MAX_POSITIONS) -> dict[str, Any]:
     pad, eos = vocab[MARIAN_PAD], vocab[MARIAN_EOS]
     return dict(
-        _ARCHITECTURE,
+        architecture,
         vocab_size=len(vocab),
-        max_position_embeddings=TRANSLATOR_MAX_POSITIONS,
+        max_position_embeddings=max_positions,
         pad_token_id=pad,
         eos_token_id=eos,
         bos_token_id=eos,  # opus-mt sets bos to eos too; Marian has no <s>
@@ -213,13 +246,37 @@ def translator_generation_kwargs(vocab: dict[str, int]) -> dict[str, Any]:
 
 def build_translator(dest: Path, *, seed: int = 0) -> None:
     """Write a tiny opus-mt-like Marian model and its MarianTokenizer files into ``dest``."""
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
-
     source_spm = train_sentencepiece(arabic_seed_lines(), seed=seed)
     target_spm = train_sentencepiece(english_lines(), seed=seed)
+    build_marian(dest, source_spm, target_spm, seed=seed)
+
+
+def build_marian(
+    dest: Path,
+    source_spm: bytes,
+    target_spm: bytes,
+    *,
+    vocab: dict[str, int] | None = None,
+    architecture: Mapping[str, int] = TINY_ARCHITECTURE,
+    max_positions: int = TRANSLATOR_MAX_POSITIONS,
+    seed: int = 0,
+    forbidden_outputs: Iterable[str] = (),
+    generation: Mapping[str, Any] | None = None,
+) -> None:
+    """Write an opus-mt-like Marian model with random weights (seeded by ``seed`` alone) and its
+    MarianTokenizer files (``source.spm``, ``target.spm``, ``vocab.json``) into ``dest``.
+
+    ``vocab``: the joint vocabulary (default ``joint_marian_vocab(source_spm, target_spm)``);
+    ``architecture``: the layer stack's shape (``TINY_ARCHITECTURE``'s fields); ``max_positions``: the
+    position limit, the tokenizer's too. opus-mt's layout otherwise: swish, scaled embeddings shared by
+    encoder, decoder and output layer, sinusoidal positions. ``forbidden_outputs``: pieces the output
+    layer's bias rules out (a random model would write them; the work per step is unchanged).
+    ``generation``: fields added to the checkpoint's generation config."""
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+
     (dest / "source.spm").write_bytes(source_spm)
     (dest / "target.spm").write_bytes(target_spm)
-    vocab = joint_marian_vocab(source_spm, target_spm)
+    vocab = joint_marian_vocab(source_spm, target_spm) if vocab is None else vocab
     with open(dest / "vocab.json", "w", encoding="utf-8") as fh:
         json.dump(vocab, fh, ensure_ascii=False, indent=2)
 
@@ -231,27 +288,32 @@ def build_translator(dest: Path, *, seed: int = 0) -> None:
             vocab=str(dest / "vocab.json"),
             source_lang="ar",
             target_lang="en",
-            model_max_length=TRANSLATOR_MAX_POSITIONS,
+            model_max_length=max_positions,
         )
-    model = _random_model(MarianMTModel, MarianConfig(**translator_config_kwargs(vocab)), seed)
-    model.generation_config = GenerationConfig(**translator_generation_kwargs(vocab))
-    _save(model, tokenizer, dest)
+    config = MarianConfig(**translator_config_kwargs(vocab, architecture=architecture, max_positions=max_positions))
+    model = random_model(MarianMTModel, config, seed)
+    forbid_outputs(model, [vocab[piece] for piece in forbidden_outputs])
+    model.generation_config = GenerationConfig(**translator_generation_kwargs(vocab), **(generation or {}))
+    save_model(model, tokenizer, dest)
 
 
 # --- summariser (BART) ----------------------------------------------------------------------------
 
 
-def train_byte_level_bpe(lines: list[str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
+def train_byte_level_bpe(lines: list[str], *, vocab_size: int = BPE_VOCAB_SIZE, min_frequency: int = 1,
+                         filler: str | None = None) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """A GPT-2/BART style byte-level BPE: every byte is in the alphabet, so nothing is ever <unk>.
 
-    Returns the vocab (BART's special ids 0-3 first, <mask> last) and the merges."""
+    Returns the vocab (BART's special ids 0-3 first, <mask> last) and the merges. ``vocab_size``
+    counts <mask>; with ``filler``, unused entries (``filler`` + a number) go before <mask> until the
+    vocabulary has that many entries, when the corpus gives fewer."""
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     trainer = trainers.BpeTrainer(
-        vocab_size=BPE_VOCAB_SIZE - 1,  # room for <mask>
-        min_frequency=1,
+        vocab_size=vocab_size - 1,  # room for <mask>
+        min_frequency=min_frequency,
         special_tokens=BART_SPECIALS,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
@@ -259,17 +321,20 @@ def train_byte_level_bpe(lines: list[str]) -> tuple[dict[str, int], list[tuple[s
     tokenizer.train_from_iterator(lines, trainer=trainer)
     state = json.loads(tokenizer.to_str())["model"]
     vocab: dict[str, int] = dict(state["vocab"])
+    if filler is not None:
+        fill_vocab(vocab, vocab_size - 1, filler)
     vocab[BART_MASK] = len(vocab)
     # tokenizers has serialised merges both as "a b" strings and as [a, b] pairs across versions.
     merges = [tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in state["merges"]]
     return vocab, merges
 
 
-def summarizer_config_kwargs(vocab_size: int) -> dict[str, Any]:
+def summarizer_config_kwargs(vocab_size: int, *, architecture: Mapping[str, int] = TINY_ARCHITECTURE,
+                             max_positions: int = SUMMARIZER_MAX_POSITIONS) -> dict[str, Any]:
     return dict(
-        _ARCHITECTURE,
+        architecture,
         vocab_size=vocab_size,
-        max_position_embeddings=SUMMARIZER_MAX_POSITIONS,
+        max_position_embeddings=max_positions,
         bos_token_id=0,
         pad_token_id=1,
         eos_token_id=2,
@@ -296,26 +361,48 @@ def summarizer_generation_kwargs() -> dict[str, Any]:
 
 def build_summarizer(dest: Path, *, seed: int = 0) -> None:
     """Write a tiny bart-large-cnn-like model and its byte-level BPE tokenizer into ``dest``."""
+    vocab, merges = train_byte_level_bpe(english_lines())
+    build_bart(dest, vocab, merges, seed=seed)
+
+
+def build_bart(
+    dest: Path,
+    vocab: dict[str, int],
+    merges: Sequence[tuple[str, str]],
+    *,
+    architecture: Mapping[str, int] = TINY_ARCHITECTURE,
+    max_positions: int = SUMMARIZER_MAX_POSITIONS,
+    seed: int = 0,
+    forbidden_outputs: Iterable[str] = (),
+    generation: Mapping[str, Any] | None = None,
+) -> None:
+    """Write a bart-large-cnn-like model with random weights (seeded by ``seed`` alone) and its
+    byte-level BPE tokenizer (``vocab`` and ``merges``, as ``train_byte_level_bpe`` returns them) into
+    ``dest``. ``architecture``, ``max_positions``, ``forbidden_outputs`` and ``generation`` as for
+    ``build_marian``; bart-large-cnn's layout otherwise (gelu, post-norm, learned positions, decoding
+    from </s> with <s> forced first)."""
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
 
-    vocab, merges = train_byte_level_bpe(english_lines())
     # transformers 5: BartTokenizer is an alias of the tokenizers-backed RobertaTokenizer, which adds
     # <s> … </s> around inputs through its post-processor.
     tokenizer = BartTokenizer(
         vocab=vocab,
-        merges=merges,
+        merges=list(merges),
         add_prefix_space=False,
-        model_max_length=SUMMARIZER_MAX_POSITIONS,
+        model_max_length=max_positions,
     )
-    model = _random_model(BartForConditionalGeneration, BartConfig(**summarizer_config_kwargs(len(vocab))), seed)
-    model.generation_config = GenerationConfig(**summarizer_generation_kwargs())
-    _save(model, tokenizer, dest)
+    config = BartConfig(**summarizer_config_kwargs(len(vocab), architecture=architecture, max_positions=max_positions))
+    model = random_model(BartForConditionalGeneration, config, seed)
+    forbid_outputs(model, [vocab[piece] for piece in forbidden_outputs])
+    model.generation_config = GenerationConfig(**summarizer_generation_kwargs(), **(generation or {}))
+    save_model(model, tokenizer, dest)
 
 
 # --- shared ---------------------------------------------------------------------------------------
 
 
-def _random_model(model_class: Any, config: Any, seed: int) -> Any:
+def random_model(model_class: Any, config: Any, seed: int) -> Any:
+    """``model_class(config)`` with random weights that depend on ``seed`` alone, in eval mode."""
     import torch
 
     # Seeding right before construction makes the weights depend on the seed alone, not on whatever
@@ -325,16 +412,21 @@ def _random_model(model_class: Any, config: Any, seed: int) -> Any:
         return model_class(config).eval()
 
 
-def _save(model: Any, tokenizer: Any, dest: Path) -> None:
-    from transformers.utils import logging as hf_logging
+def forbid_outputs(model: Any, token_ids: Sequence[int]) -> None:
+    """Rule ``token_ids`` out of a Marian or BART model's output through its output layer's bias
+    (``final_logits_bias``): a random model then never writes them, and each step's work is the same."""
+    if not token_ids:
+        return
+    import torch
 
+    with torch.no_grad():
+        model.final_logits_bias[0, list(token_ids)] = -100.0
+
+
+def save_model(model: Any, tokenizer: Any, dest: Path) -> None:
+    """``save_pretrained`` the model and its tokenizer into ``dest``."""
     # A one-shard "Writing model shards" bar per model is noise in builds and tests alike; the
-    # global switch is restored so the caller's own downloads keep their bars.
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
+    # switch is put back afterwards, so the caller's own downloads keep their bars.
+    with progress_bars_off():
         model.save_pretrained(dest)
         tokenizer.save_pretrained(dest)
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()

@@ -190,3 +190,32 @@ def test_staged_directory_publishes_only_complete_builds(tmp_path):
         (staging / "weights.bin").write_bytes(b"new")
     assert sorted(p.name for p in target.iterdir()) == ["weights.bin"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+
+
+def test_public_builders_take_a_shape_a_vocabulary_size_and_forbidden_outputs(tmp_path):
+    """The builders the benchmark's full-size models come from: another shape, a vocabulary widened by
+    placeholders, pieces the output layer rules out, and extra generation fields."""
+    from safetensors.numpy import load_file
+
+    from summarize.tiny import (arabic_seed_lines, build_marian, english_lines, joint_marian_vocab, spm_pieces,
+                                train_sentencepiece)
+
+    source = train_sentencepiece(arabic_seed_lines())
+    target = train_sentencepiece(english_lines(), placeholders=["<unused-target-0>", "<unused-target-1>"])
+    assert {"<unused-target-0>", "<unused-target-1>"} <= set(spm_pieces(target))
+    size = len(joint_marian_vocab(source, target)) + 5
+    vocab = joint_marian_vocab(source, target, size=size)
+    assert len(vocab) == size and vocab["<pad>"] == size - 1 and "▁<unused>4" in vocab
+    forbidden = ["▁<unused>0", "<unused-target-1>"]
+    build_marian(tmp_path, source, target, vocab=vocab, max_positions=32, forbidden_outputs=forbidden,
+                 architecture=dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+                                   decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64),
+                 generation={"num_beams": 3})
+    config = _config(tmp_path)
+    assert (config["d_model"], config["encoder_layers"], config["max_position_embeddings"]) == (32, 1, 32)
+    assert config["vocab_size"] == size and _config(tmp_path, "vocab.json") == vocab
+    assert _config(tmp_path, "generation_config.json")["num_beams"] == 3
+    assert _config(tmp_path, "tokenizer_config.json")["model_max_length"] == 32
+    bias = load_file(str(tmp_path / "model.safetensors"))["final_logits_bias"][0]
+    assert [bias[vocab[piece]] for piece in forbidden] == [-100.0, -100.0]
+    assert sum(bias == -100.0) == len(forbidden)

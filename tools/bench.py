@@ -1,10 +1,11 @@
-"""Throughput and memory of the generation backends: ``python -m summarize.bench``.
+"""Throughput and memory of the generation backends: ``python -m tools.bench`` (from the checkout's root).
 
 It builds (once, cached under ``models/local/bench/``) two full-size models with random weights and
 the real architectures — an opus-mt-ar-en-shaped Marian translator and a distilbart-cnn-12-6-shaped
-BART summariser — with tokenizers of realistic vocabulary size trained on the shared data
-(``../shared/data``: FLORES-200 and a day of Arabic news). No pretrained weights are needed, so it runs
-offline; the outputs are gibberish, but the amount of work is the real one.
+BART summariser, built at full size by ``summarize.tiny``'s builders — with tokenizers of realistic
+vocabulary size trained on the shared data (``../shared/data``: FLORES-200 and a day of Arabic news).
+No pretrained weights are needed, so it runs offline; the outputs are gibberish, but the amount of
+work is the real one.
 
 Then it translates the first N articles of ``news_ar_2018-05-08.jsonl`` (cleaned and segmented as
 in a digest) and summarises N English articles of about 700 tokens (FLORES English sentences joined),
@@ -39,14 +40,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from summarize.models import LOCAL_MODELS_DIR, REPO_ROOT
+from tools import REPO_ROOT, SHARED_DATA
 
-DATA_DIR = REPO_ROOT.parent / "shared" / "data"
+DATA_DIR = SHARED_DATA
 NEWS_FILE = DATA_DIR / "news_ar_2018-05-08.jsonl"
 FLORES_AR = DATA_DIR / "flores200_devtest.ar"
 FLORES_EN = DATA_DIR / "flores200_devtest.en"
 ARABIC_NEWS = [NEWS_FILE, DATA_DIR / "news_ar_2015-08-10_saudi.jsonl"]
-BENCH_DIR = LOCAL_MODELS_DIR / "bench"
+BENCH_DIR = REPO_ROOT / "models" / "local" / "bench"
 # Bump when the build recipe changes: cached models of another recipe are rebuilt.
 RECIPE = 5
 
@@ -66,21 +67,25 @@ STAGES = ("translation", "summary")
 MARIAN_VOCAB = 62_802
 MARIAN_ARCHITECTURE = dict(
     d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8, decoder_attention_heads=8,
-    encoder_ffn_dim=2048, decoder_ffn_dim=2048, max_position_embeddings=512,
+    encoder_ffn_dim=2048, decoder_ffn_dim=2048,
 )
+MARIAN_MAX_POSITIONS = 512
 MARIAN_SPM_VOCAB = 32_000  # each side's sentencepiece model, as opus-mt's spm32k
 # sshleifer/distilbart-cnn-12-6: bart-large-cnn with 6 of its 12 decoder layers.
 BART_VOCAB = 50_265
 BART_ARCHITECTURE = dict(
     d_model=1024, encoder_layers=12, decoder_layers=6, encoder_attention_heads=16, decoder_attention_heads=16,
-    encoder_ffn_dim=4096, decoder_ffn_dim=4096, max_position_embeddings=1024,
+    encoder_ffn_dim=4096, decoder_ffn_dim=4096,
 )
+BART_MAX_POSITIONS = 1024
 
 
 def _generation_settings():
     from summarize.engines.base import GenerationSettings
 
-    translation = GenerationSettings(num_beams=4, max_new_tokens=48)
+    # The fixed cap of 48 new tokens per sentence, in the terms the Translator takes: 0 × the longest
+    # source + 48 (see the module docstring).
+    translation = GenerationSettings(num_beams=4, max_length_factor=0.0, max_length_offset=48)
     summary = GenerationSettings(num_beams=4, min_new_tokens=56, max_new_tokens=142, no_repeat_ngram_size=3,
                                  length_penalty=2.0)
     return translation, summary
@@ -143,38 +148,14 @@ TARGET_FILLER = "<unused-target-{}>"
 def _train_spm(lines: list[str], vocab_size: int, *, fillers: int = 0) -> bytes:
     """A unigram model of up to ``vocab_size`` pieces learnt from ``lines``, plus ``fillers``
     placeholder pieces."""
-    import io
+    from summarize.tiny import train_sentencepiece
 
-    import sentencepiece as spm
-
-    spm.set_random_generator_seed(0)
-    buffer = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines), model_writer=buffer, model_type="unigram",
-        vocab_size=vocab_size + fillers,
-        hard_vocab_limit=False,  # the English side has too little text for 32k pieces: take what it gives
-        character_coverage=1.0, num_threads=os.cpu_count() or 1, input_sentence_size=2_000_000,
-        shuffle_input_sentence=True, minloglevel=2,
-        user_defined_symbols=[TARGET_FILLER.format(i) for i in range(fillers)],
-    )
-    return buffer.getvalue()
-
-
-def _fill(vocab: dict[str, int], size: int, filler: str) -> None:
-    """Unused entries up to ``size``, so the embedding and output layers have the real width."""
-    index = 0
-    while len(vocab) < size:
-        vocab.setdefault(f"{filler}{index}", len(vocab))
-        index += 1
+    return train_sentencepiece(lines, vocab_size=vocab_size, placeholders=[TARGET_FILLER.format(i) for i in range(fillers)],
+                               threads=os.cpu_count() or 1, max_sentences=2_000_000)
 
 
 def build_marian(dest: Path) -> None:
-    import warnings
-
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
-
-    from summarize.tiny import MARIAN_EOS, MARIAN_PAD, _random_model, _save, _spm_pieces, joint_marian_vocab, \
-        translator_config_kwargs, translator_generation_kwargs
+    from summarize.tiny import MARIAN_EOS, build_marian as write_marian, joint_marian_vocab, spm_pieces
 
     source = _train_spm(_arabic_lines(), MARIAN_SPM_VOCAB)
     target = _train_spm(_english_lines(), MARIAN_SPM_VOCAB)
@@ -185,77 +166,36 @@ def build_marian(dest: Path) -> None:
     missing = MARIAN_VOCAB - 1 - len(joint_marian_vocab(source, target))
     if missing > 0:
         target = _train_spm(_english_lines(), MARIAN_SPM_VOCAB, fillers=missing)
-    (dest / "source.spm").write_bytes(source)
-    (dest / "target.spm").write_bytes(target)
-    vocab = joint_marian_vocab(source, target)
-    del vocab[MARIAN_PAD]
-    _fill(vocab, MARIAN_VOCAB - 1, "▁<unused>")
-    vocab[MARIAN_PAD] = len(vocab)  # pad last, as in opus-mt
-    with open(dest / "vocab.json", "w", encoding="utf-8") as fh:
-        json.dump(vocab, fh, ensure_ascii=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        tokenizer = MarianTokenizer(source_spm=str(dest / "source.spm"), target_spm=str(dest / "target.spm"),
-                                    vocab=str(dest / "vocab.json"), source_lang="ar", target_lang="en",
-                                    model_max_length=MARIAN_ARCHITECTURE["max_position_embeddings"])
-    # swish, scaled and shared embeddings, sinusoidal positions: as tiny.py's stand-in, at full size.
-    config = MarianConfig(**{**translator_config_kwargs(vocab), **MARIAN_ARCHITECTURE})
-    model = _random_model(MarianMTModel, config, seed=0)
+    vocab = joint_marian_vocab(source, target, size=MARIAN_VOCAB)  # pad last, as in opus-mt
     # A trained opus-mt writes English pieces; a random one would write any piece of the joint vocabulary,
     # Arabic included, and Arabic glued into one "word" of hundreds of byte-level BART tokens is nothing a
     # digest meets. Forbid the non-English pieces (and the target side's placeholders) in the output
     # layer's bias: the work is unchanged.
-    import torch
-
-    english = {piece for piece in _spm_pieces(target) if not piece.startswith(TARGET_FILLER.partition("{")[0])} | {MARIAN_EOS}
-    with torch.no_grad():
-        for piece, index in vocab.items():
-            if piece not in english:
-                model.final_logits_bias[0, index] = -100.0
-    model.generation_config = GenerationConfig(**translator_generation_kwargs(vocab), num_beams=4)
-    _save(model, tokenizer, dest)
+    english = {piece for piece in spm_pieces(target) if not piece.startswith(TARGET_FILLER.partition("{")[0])} | {MARIAN_EOS}
+    # swish, scaled and shared embeddings, sinusoidal positions: as the tiny stand-in, at full size.
+    write_marian(dest, source, target, vocab=vocab, architecture=MARIAN_ARCHITECTURE,
+                 max_positions=MARIAN_MAX_POSITIONS, seed=0,
+                 forbidden_outputs=[piece for piece in vocab if piece not in english], generation={"num_beams": 4})
 
 
 def build_bart(dest: Path) -> None:
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
+    from summarize.tiny import build_bart as write_bart, train_byte_level_bpe
 
-    from summarize.tiny import BART_MASK, BART_SPECIALS, _random_model, _save, summarizer_config_kwargs, \
-        summarizer_generation_kwargs
-
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    trainer = trainers.BpeTrainer(vocab_size=BART_VOCAB - 1, min_frequency=2, special_tokens=BART_SPECIALS,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    bpe.train_from_iterator(_english_lines(), trainer=trainer)
-    state = json.loads(bpe.to_str())["model"]
-    vocab: dict[str, int] = dict(state["vocab"])
-    merges = [tuple(m.split(" ", 1)) if isinstance(m, str) else tuple(m) for m in state["merges"]]
-    _fill(vocab, BART_VOCAB - 1, "<unused>")
-    vocab[BART_MASK] = len(vocab)  # 50264, as in bart-large
-    tokenizer = BartTokenizer(vocab=vocab, merges=merges, add_prefix_space=False,
-                              model_max_length=BART_ARCHITECTURE["max_position_embeddings"])
-    config = BartConfig(**{**summarizer_config_kwargs(len(vocab)), **BART_ARCHITECTURE})
-    model = _random_model(BartForConditionalGeneration, config, seed=0)
-    # The unused entries that widen the vocabulary to 50,265 would be most of a random model's output,
-    # and their text re-tokenises into several tokens each: summaries many times longer than generated,
-    # which a trained model never writes. Forbid them in the output layer's bias: the work is unchanged.
-    import torch
-
-    with torch.no_grad():
-        for piece, index in vocab.items():
-            if piece.startswith("<unused>"):
-                model.final_logits_bias[0, index] = -100.0
-    # bart-large-cnn's generation config, as distilbart-cnn-12-6 ships it.
-    model.generation_config = GenerationConfig(**summarizer_generation_kwargs(), num_beams=4, length_penalty=2.0,
-                                               no_repeat_ngram_size=3, min_length=56, max_length=142,
-                                               early_stopping=True)
-    _save(model, tokenizer, dest)
+    # Unused entries widen the vocabulary to 50,265 (<mask> last, 50264, as in bart-large).
+    vocab, merges = train_byte_level_bpe(_english_lines(), vocab_size=BART_VOCAB, min_frequency=2, filler="<unused>")
+    # The unused entries would be most of a random model's output, and their text re-tokenises into
+    # several tokens each: summaries many times longer than generated, which a trained model never
+    # writes. Forbid them in the output layer's bias: the work is unchanged.
+    write_bart(dest, vocab, merges, architecture=BART_ARCHITECTURE, max_positions=BART_MAX_POSITIONS, seed=0,
+               forbidden_outputs=[piece for piece in vocab if piece.startswith("<unused>")],
+               # bart-large-cnn's generation config, as distilbart-cnn-12-6 ships it.
+               generation=dict(num_beams=4, length_penalty=2.0, no_repeat_ngram_size=3, min_length=56,
+                               max_length=142, early_stopping=True))
 
 
 def prepare(log=print) -> dict[str, Path]:
     """Models built and converted for CTranslate2 (int8), so that no timed run pays for either."""
-    from summarize.engines.ctranslate2_engine import ensure_converted
+    from summarize.engines.ct2_conversion import ensure_converted
     from summarize.models import resolve_model
 
     paths = ensure_models(log)
@@ -305,10 +245,8 @@ def _load(configuration: str, path: Path, threads: int):
         engine = load_engine(model, engine="ctranslate2", device="cpu", threads=threads)
         engine.translator  # loaded here, so that loading is not timed as generation
         return engine
-    engine = load_engine(model, engine="torch", device="cpu")
-    if configuration == "naive":
-        # Plain transformers: the checkpoint's own generation config, the full output layer.
-        engine.output_vocabulary = None
+    # naive is plain transformers: the checkpoint's own generation config, the full output layer.
+    engine = load_engine(model, engine="torch", device="cpu", restrict_vocabulary=configuration != "naive")
     engine.network  # idem
     return engine
 
@@ -336,8 +274,10 @@ def run_worker(configuration: str, stage: str, articles: int, threads: int,
         from summarize.translate import Translator
 
         translator = Translator(engine, beams=translation_settings.num_beams,
+                                max_length_factor=translation_settings.max_length_factor,
+                                max_length_offset=translation_settings.max_length_offset,
                                 **({"token_budget": token_budgets[0]} if token_budgets[0] else {}))
-        translator.generation = translation_settings  # the fixed cap: see the module docstring
+        assert translator.generation == translation_settings  # the fixed cap: see the module docstring
         segmented = [segment_article(a, translator.max_segment_tokens, translator.count_tokens)
                      for a in news_articles(articles)]
         sentences = sum(len(s.title_segments) + len(s.segments) for s in segmented)
@@ -353,7 +293,7 @@ def run_worker(configuration: str, stage: str, articles: int, threads: int,
         result.update(seconds=round(seconds, 2), cpu_s=round(time.process_time() - cpu, 1),
                       sentences_per_s=round(sentences / seconds, 3))
     else:
-        from summarize.summarise import Summarizer
+        from summarize.summarizers.abstractive import ModelSummarizer
 
         texts = english_articles(articles, engine.token_lengths)
         lengths = engine.token_lengths(texts)
@@ -364,8 +304,8 @@ def run_worker(configuration: str, stage: str, articles: int, threads: int,
             for text in texts:
                 engine.generate([text], summary_settings)
         else:
-            Summarizer(engine, summary_settings,
-                       **({"token_budget": token_budgets[1]} if token_budgets[1] else {})).summarize_many(texts)
+            ModelSummarizer(engine, summary_settings,
+                            **({"token_budget": token_budgets[1]} if token_budgets[1] else {})).summarize_many(texts)
         seconds = time.perf_counter() - started
         result.update(seconds=round(seconds, 2), cpu_s=round(time.process_time() - cpu, 1),
                       articles_per_min=round(len(texts) / seconds * 60, 3))
@@ -392,8 +332,7 @@ def run_digest_worker(articles: int) -> dict[str, Any]:
         beams=4, summary_beams=summary.num_beams, summary_min_tokens=summary.min_new_tokens,
         summary_max_tokens=summary.max_new_tokens, no_repeat_ngram_size=summary.no_repeat_ngram_size,
         length_penalty=summary.length_penalty, quiet=True,
-        # Every article generated, none answered from the persistent cache of an earlier run.
-        **({"no_cache": True} if "no_cache" in Settings.__dataclass_fields__ else {}),
+        no_cache=True,  # every article generated, none answered from the persistent cache of an earlier run
     )
     from summarize.ingest import read_articles
 
@@ -414,7 +353,7 @@ def _child(args: list[str]) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
                HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     before = os.getloadavg()[0]
-    done = subprocess.run([sys.executable, "-m", "summarize.bench", *args], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "tools.bench", *args], capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark run {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -423,9 +362,8 @@ def _child(args: list[str]) -> dict[str, Any]:
 
 
 def machine() -> dict[str, Any]:
-    from importlib.metadata import PackageNotFoundError, version
-
     from summarize.engines.ctranslate2_engine import usable_cores
+    from summarize.versions import package_versions
 
     cpu = platform.processor() or platform.machine()
     try:
@@ -435,12 +373,7 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    packages = {}
-    for package in ("torch", "transformers", "ctranslate2"):
-        try:
-            packages[package] = version(package)
-        except PackageNotFoundError:
-            pass
+    packages = package_versions(("torch", "transformers", "ctranslate2"))
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {"cpu": cpu, "cores": usable_cores(), "memory_gb": round(memory_gb, 1), "python": platform.python_version(),
             "platform": platform.platform(), "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY"), **packages}
@@ -469,7 +402,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m summarize.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, help="articles per stage (default: "
                         f"{DEFAULT_ARTICLES['translation']} to translate, {DEFAULT_ARTICLES['summary']} to summarise)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")

@@ -1,6 +1,6 @@
 """Cold versus warm digest: what the cache saves on a rerun.
 
-    python -m summarize.bench_cache [--input FILE] [--json FILE]
+    python -m tools.bench_cache [--input FILE] [--json FILE]
 
 Runs ``python -m summarize digest`` twice on the same input with a fresh cache (tiny models unless
 --translator/--summarizer are given): the first run generates everything, the second should only
@@ -16,9 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarize.models import REPO_ROOT
+from summarize.tables import format_table
+from tools import REPO_ROOT, SHARED_DATA
 
-DEFAULT_INPUT = REPO_ROOT.parent / "shared" / "data" / "news_ar_2018-05-08.jsonl"
+DEFAULT_INPUT = SHARED_DATA / "news_ar_2018-05-08.jsonl"
 
 
 def timed_digest(arguments: list[str], out: Path) -> tuple[float, dict]:
@@ -30,7 +31,7 @@ def timed_digest(arguments: list[str], out: Path) -> tuple[float, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m summarize.bench_cache", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench_cache", description=__doc__.split("\n\n")[0])
     parser.add_argument("--input", type=Path, default=DEFAULT_INPUT, help="articles to digest (default: the 131-article day)")
     parser.add_argument("--translator", help="default: tiny models built for the run")
     parser.add_argument("--summarizer")
@@ -66,10 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
     header = ("run", "wall_s", "pipeline_s", "translate_s", "summarise_s", "generated_translations",
               "generated_summaries", "cache_hits")
-    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in header]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-    for row in rows:
-        print("  ".join(str(row[h]).ljust(w) for h, w in zip(header, widths)))
+    print(format_table([header, *([row[h] for h in header] for row in rows)]))
     print(f"\n{result['articles']} articles; cold/warm wall time: {result['wall_ratio_cold_over_warm']}x; "
           f"identical output: {identical}")
     if args.json:

@@ -1,8 +1,8 @@
 """A screenshot of digest.html in headless Chromium (driven by Playwright), for the README and for
 eyeballing the page.
 
-    python -m summarize.screenshot OUT.png                 # the README's tiny-model run on seeds/
-    python -m summarize.screenshot OUT.png --digest DIR    # an existing digest (DIR/digest.html)
+    python -m tools.screenshot OUT.png                 # the README's tiny-model run on seeds/
+    python -m tools.screenshot OUT.png --digest DIR    # an existing digest (DIR/digest.html)
 
 Without ``--digest`` it runs the README's own commands in a scratch folder, as subprocesses:
 ``python -m summarize models tiny WORK/tiny`` and ``python -m summarize digest seeds/ --out
@@ -23,7 +23,8 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-REPO = Path(__file__).resolve().parent.parent
+from tools import REPO_ROOT as REPO
+
 # Debian's Chromium: Playwright's own browser download is not used (nor reachable everywhere).
 CHROMIUM = "/usr/bin/chromium"
 
@@ -98,7 +99,7 @@ def screenshot(page_path: Path, out: Path, *, width: int = 1200, height: int = 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m summarize.screenshot", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshot", description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="PNG file to write")
     parser.add_argument("--digest", type=Path, metavar="DIR",
                         help="folder holding digest.html (default: run the README's tiny-model command on seeds/)")
@@ -108,14 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown.add_argument("--collapsed", action="store_true", help="click nothing: every article closed")
     shown.add_argument("--expand-all", action="store_true", help="click the page's Expand all")
     args = parser.parse_args(argv)
+    # Only a given folder can lack the page: the README's run writes one, or readme_digest raises.
+    if args.digest is not None and not (args.digest / "digest.html").is_file():
+        parser.error(f"{args.digest / 'digest.html'} does not exist")
 
     with tempfile.TemporaryDirectory(prefix="summarize-screenshot-") as work:
         digest = args.digest if args.digest is not None else readme_digest(Path(work))
-        page = digest / "digest.html"
-        if not page.is_file():
-            parser.error(f"{page} does not exist")
-        out = screenshot(page, args.out, width=args.width, height=args.height, open_first=not args.collapsed,
-                         expand_all=args.expand_all)
+        out = screenshot(digest / "digest.html", args.out, width=args.width, height=args.height,
+                         open_first=not args.collapsed, expand_all=args.expand_all)
     print(f"{out} ({out.stat().st_size // 1024} KB)", file=sys.stderr)
     return 0
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-from pathlib import Path
 
 from summarize.engines.base import Engine, EngineOptionError, GenerationSettings
 
@@ -34,7 +33,7 @@ def pick_engine(model, requested: str) -> str:
     if requested != "auto":
         engine_class(requested)  # unknown names fail here, with the choices
         return requested
-    from summarize.engines.ctranslate2_engine import convertible
+    from summarize.engines.ct2_conversion import convertible
 
     return "ctranslate2" if convertible(model) else "torch"
 
@@ -47,32 +46,36 @@ def compute_type_conflict(engine: str, compute_type: str) -> str | None:
 
 
 def load_engine(model, *, engine: str = "torch", device: str = "auto", compute_type: str = "auto",
-                threads: int | None = None, conversions=None) -> Engine:
+                threads: int | None = None, conversions=None, restrict_vocabulary: bool = True) -> Engine:
     """Load ``model`` (a resolved model) on the named backend (or the one ``auto`` picks).
 
     ``compute_type`` is CTranslate2's (auto: int8 on CPU, float16 on CUDA); the torch engine computes
     in float32 and accepts only auto or float32. ``threads``: intra-op threads (default: CTranslate2
     takes every core the process may use, torch keeps its own default, the physical cores).
-    ``conversions``: where CTranslate2 conversions are kept (default: see ``conversions_dir``)."""
+    ``conversions``: where CTranslate2 conversions are kept (default: see ``conversions_dir``).
+    ``restrict_vocabulary=False`` lets a model write any token of its vocabulary, even one it never
+    rightly writes (see ``TokenizedEngine.output_vocabulary``): plain transformers, for comparisons."""
     chosen = pick_engine(model, engine)
     if chosen == "ctranslate2":
         return engine_class(chosen)(model, device=device, compute_type=compute_type, intra_threads=threads,
-                                     conversions=conversions)
+                                     conversions=conversions, restrict_vocabulary=restrict_vocabulary)
     message = compute_type_conflict(chosen, compute_type)
     if message:
         if engine != "auto":
             raise EngineOptionError(message)
         log.warning("warning: %s (auto picked torch for %s)", message, getattr(model, "name", model))
-    return engine_class(chosen)(model, device=device, threads=threads)
+    return engine_class(chosen)(model, device=device, threads=threads, restrict_vocabulary=restrict_vocabulary)
 
 
 def load_engine_for(model, settings, *, role: str) -> Engine:
     """Load ``model`` as the run's ``settings`` ask (engine, device, compute type, threads) and say
     which engine runs it: with ``auto`` the user did not choose, so the log line is their only way
     to know."""
+    from summarize.engines.ct2_conversion import conversions_dir
+
     engine = load_engine(model, engine=settings.engine, device=settings.device,
                          compute_type=settings.compute_type, threads=settings.threads or None,
-                         conversions=Path(settings.ct2_dir).expanduser() if settings.ct2_dir else None)
+                         conversions=conversions_dir(settings.ct2_dir))
     details = [engine.device] + ([engine.compute_type] if hasattr(engine, "compute_type") else [])
     how = "picked by --engine auto" if settings.engine == "auto" else "as asked"
     log.info("%s %s: %s engine (%s; %s)", role, model.name, engine.name, ", ".join(details), how)

@@ -8,12 +8,13 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Sequence
 
+from summarize.errors import UserError
 from summarize.models import ResolvedModel
 
 
-class EngineOptionError(ValueError):
+class EngineOptionError(UserError, ValueError):
     """An engine option (engine, device, compute type) this model or machine cannot honour: a user's
-    error, reported as one line."""
+    error, reported as one line (exit status 2)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,12 @@ class TokenizedEngine(Engine):
     # The model's position embeddings (config ``max_position_embeddings``), None when it has none.
     max_positions: int | None = None
 
+    def __init__(self, model: ResolvedModel, device: str = "auto", *, restrict_vocabulary: bool = True) -> None:
+        """``restrict_vocabulary``: cut the output to the tokens the model writes (``output_vocabulary``);
+        False runs the whole output layer, as plain transformers does (the benchmark's naive loop)."""
+        super().__init__(model, device)
+        self.restrict_vocabulary = restrict_vocabulary
+
     def load_tokenizer(self) -> Any:
         from transformers import AutoTokenizer
 
@@ -134,7 +141,10 @@ class TokenizedEngine(Engine):
         one, for ar→en) is never a right output. opus-mt-ar-en's 62,802 entries hold two 32k-piece
         models, so about half the output layer and its softmax can be skipped on every decoding step,
         which is most of a step's work for a model this size. Both engines restrict the output the same
-        way: CTranslate2 computes only these rows (a vocabulary map), torch masks the others."""
+        way: CTranslate2 computes only these rows (a vocabulary map), torch masks the others. None too
+        when the engine was made with ``restrict_vocabulary=False``."""
+        if not self.restrict_vocabulary:
+            return None
         target = getattr(self.tokenizer, "spm_target", None)
         vocabulary = getattr(self.tokenizer, "encoder", None)
         if target is None or not isinstance(vocabulary, dict) or getattr(self.tokenizer, "separate_vocabs", False):

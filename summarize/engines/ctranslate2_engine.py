@@ -1,9 +1,10 @@
 """The CTranslate2 backend: the model's own Hugging Face tokenizer, a CTranslate2 copy of the model
-(converted on first use, then reused), and ``Translator.translate_batch``.
+(converted on first use, then reused: ``summarize.engines.ct2_conversion``), and
+``Translator.translate_batch``.
 
 Why it exists: on CPU, CTranslate2 with int8 weights runs the same Marian/BART networks 4 to 5 times
 faster than a plain transformers loop in float32, in well under half the memory, at beam 4 on 2
-cores (``python -m summarize.bench``; the README's "Engines" has the tables).
+cores (``python -m tools.bench``; the README's "Engines" has the tables).
 
 Same meaning as the torch engine. Both engines read the checkpoint's generation config and map our
 ``GenerationSettings`` onto their own arguments so that a setting means the same thing on either:
@@ -52,50 +53,30 @@ the tests try, (3) aside.
 from __future__ import annotations
 
 import json
-import logging
 import os
-import re
-import shutil
-import time
-import uuid
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
 from summarize.engines.base import EngineOptionError, GenerationSettings, TokenizedEngine
-from summarize.models import LOCAL_MODELS_DIR, ResolvedModel
-
-log = logging.getLogger("summarize")
-
-CT2_DIR_ENV = "SUMMARIZE_CT2_DIR"
-# Written last into a conversion: a folder without it is not a finished conversion and is never used.
-MARKER = "summarize-conversion.json"
-# A staging folder whose process is gone (or that is older than this) is an interrupted conversion.
-_STALE_AFTER_S = 24 * 3600
-
-# Seq2seq architectures (config.json ``model_type``) this engine can run: the installed converter must
-# also register a loader for them (``convertible``). Encoder-decoder only: decoder-only models the
-# converter knows (GPT-2, Llama…) need a ``ctranslate2.Generator``, and Whisper takes audio.
-SEQ2SEQ_MODEL_TYPES = ("marian", "bart", "mbart", "m2m_100", "pegasus", "t5", "mt5", "umt5")
-
-# Config fields of the pre-4.0 transformers BART family that transformers 5 no longer writes (nor
-# defines), while ctranslate2 4.8's BART loader still reads ``normalize_before`` (AttributeError
-# otherwise) and ``normalize_embedding``. The values are the ones BART checkpoints always carried; only
-# absent fields are filled, so a hub config.json that still has them wins. The Marian and M2M100/NLLB
-# loaders set the two they read themselves.
-_BART_LEGACY_CONFIG = {
-    "normalize_before": False,  # post-norm layers
-    "add_final_layer_norm": False,
-    "normalize_embedding": True,  # BART has layernorm_embedding
-    "static_position_embeddings": False,  # learned positions
-    "add_bias_logits": False,
-}
-# MBart and Pegasus are pre-norm with a final layer norm; Pegasus has sinusoidal positions and no
-# embedding layer norm.
-_MBART_LEGACY_CONFIG = {**_BART_LEGACY_CONFIG, "normalize_before": True, "add_final_layer_norm": True}
-_PEGASUS_LEGACY_CONFIG = {**_MBART_LEGACY_CONFIG, "normalize_embedding": False, "static_position_embeddings": True}
-_LEGACY_CONFIG_BY_TYPE = {"bart": _BART_LEGACY_CONFIG, "mbart": _MBART_LEGACY_CONFIG,
-                          "pegasus": _PEGASUS_LEGACY_CONFIG}
+# The conversion cache. Its public names are re-exported here, where callers imported them before
+# the cache had a module of its own.
+from summarize.engines.ct2_conversion import (  # noqa: F401
+    CT2_DIR_ENV,
+    MARKER,
+    SEQ2SEQ_MODEL_TYPES,
+    VOCABULARY_MAP,
+    conversion_path,
+    conversions_dir,
+    convertible,
+    ensure_converted,
+    is_complete,
+    model_type,
+    storage_type,
+    target_vocabulary,
+    write_vocabulary_map,
+)
+from summarize.models import ResolvedModel
 
 
 # --- choices that do not need the model ------------------------------------------------------------
@@ -147,189 +128,6 @@ def resolve_compute_type(requested: str, device: str) -> str:
     return requested
 
 
-def storage_type(compute_type: str) -> str:
-    """The weight type a conversion is saved with, for a given compute type.
-
-    Quantize when converting, not when loading: an int8 folder is a quarter of the float32 one on disk,
-    loads faster, and loading never holds the float32 weights in memory (CTranslate2 would otherwise
-    read them in full and quantize at load, doubling peak memory for a moment). CTranslate2 converts
-    stored weights to the requested compute type at load, so every int8 variant (int8 on CPU,
-    int8_float16 on CUDA) shares one int8 folder; float16/bfloat16 are stored as such; float32 (for
-    exact comparisons) keeps full precision."""
-    if compute_type.startswith("int8"):
-        return "int8"
-    return compute_type
-
-
-def model_type(model: ResolvedModel | os.PathLike | str) -> str | None:
-    path = Path(getattr(model, "path", model))
-    try:
-        return json.loads((path / "config.json").read_text(encoding="utf-8")).get("model_type")
-    except (OSError, ValueError):
-        return None
-
-
-def convertible(model: ResolvedModel | os.PathLike | str) -> bool:
-    """Whether ctranslate2 is installed and its TransformersConverter can convert this model into a
-    seq2seq model this engine runs."""
-    import importlib.util
-
-    kind = model_type(model)
-    if kind not in SEQ2SEQ_MODEL_TYPES or importlib.util.find_spec("ctranslate2") is None:
-        return False
-    try:
-        from ctranslate2.converters.transformers import _MODEL_LOADERS
-        from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
-    except Exception:  # a broken install counts as not installed
-        return False
-    return CONFIG_MAPPING_NAMES.get(kind) in _MODEL_LOADERS
-
-
-# --- conversion cache --------------------------------------------------------------------------------
-
-
-def conversions_dir() -> Path:
-    configured = os.environ.get(CT2_DIR_ENV)
-    return Path(configured).expanduser() if configured else LOCAL_MODELS_DIR / "ct2"
-
-
-def conversion_path(model: ResolvedModel, quantization: str, root: Path | None = None) -> Path:
-    """``<root>/<model name>--<revision>--<quantization>``: one folder per source revision and weight
-    type; the name part is only for people reading the listing."""
-    name = re.sub(r"[^\w.-]+", "_", Path(model.name).name if model.preset is None and model.hf_id is None
-                  else model.name).strip("_") or "model"
-    revision = re.sub(r"[^\w.-]+", "_", model.revision)
-    return (root or conversions_dir()) / f"{name}--{revision}--{quantization}"
-
-
-def is_complete(path: Path) -> bool:
-    return (path / MARKER).is_file() and (path / "model.bin").is_file()
-
-
-def ensure_converted(model: ResolvedModel, quantization: str, root: Path | None = None) -> Path:
-    """The CTranslate2 conversion of ``model`` with ``quantization`` weights, converted now unless a
-    complete one is there already.
-
-    Converts into a hidden staging sibling (``.NAME.partial-PID-…``, same filesystem) and renames it
-    into place only once the marker is written, so at every instant the final folder is absent or
-    complete: a failed, killed or interrupted conversion never leaves something a later run would load.
-    A staging folder left by a process that died is removed on the next conversion."""
-    target = conversion_path(model, quantization, root)
-    if is_complete(target):
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_partials(target)
-    staging = target.with_name(f".{target.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    log.info("converting %s for CTranslate2 (%s weights) into %s; once: later runs reuse it",
-             model.name, quantization, target)
-    started = time.perf_counter()
-    try:
-        convert(model, staging, quantization)  # the converter creates the folder itself
-        (staging / MARKER).write_text(json.dumps(_provenance(model, quantization), indent=2) + "\n",
-                                      encoding="utf-8")
-        _publish(staging, target)
-    except BaseException:  # KeyboardInterrupt included: never leave a half-written folder behind
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    log.info("converted %s in %.0f s", model.name, time.perf_counter() - started)
-    return target
-
-
-def convert(model: ResolvedModel, output_dir: Path, quantization: str) -> None:
-    """Run ctranslate2's TransformersConverter on ``model`` into ``output_dir`` (which must not exist)."""
-    from ctranslate2.converters import TransformersConverter
-
-    legacy = _LEGACY_CONFIG_BY_TYPE.get(model_type(model) or "", {})
-
-    class _Converter(TransformersConverter):
-        # The pitfall: ctranslate2 4.8 reads BART config fields transformers 5 no longer writes. Fill
-        # in the absent ones on the loaded model's config, then let the converter's own loader run.
-        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
-            loaded = super().load_model(model_class, model_name_or_path, **kwargs)
-            for field, value in legacy.items():
-                if not hasattr(loaded.config, field):
-                    setattr(loaded.config, field, value)
-            return loaded
-
-    from transformers.utils import logging as hf_logging
-
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()  # a "Loading weights" bar per conversion is noise
-    try:
-        _Converter(str(model.path)).convert(str(output_dir), quantization=quantization)
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()
-
-
-VOCABULARY_MAP = "vmap.txt"
-
-
-def write_vocabulary_map(path: Path, pieces: Sequence[str]) -> None:
-    """A CTranslate2 vocabulary map that makes ``pieces`` the only candidates at every step: one rule
-    for the empty source n-gram, which applies to every input. It is written beside a finished
-    conversion rather than by the converter, since it comes from the tokenizer, not the weights: a
-    conversion made before it existed gets it too. Replaced atomically: a reader sees the old map or
-    the new one."""
-    content = "\t" + " ".join(pieces) + "\n"
-    target = path / VOCABULARY_MAP
-    try:
-        if target.read_text(encoding="utf-8") == content:
-            return
-    except OSError:
-        pass
-    staging = path / f".{VOCABULARY_MAP}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    staging.write_text(content, encoding="utf-8")
-    os.replace(staging, target)
-
-
-def _provenance(model: ResolvedModel, quantization: str) -> dict[str, Any]:
-    from importlib.metadata import version
-
-    return {"source": model.describe(), "quantization": quantization, "ctranslate2": version("ctranslate2"),
-            "transformers": version("transformers"),
-            "converted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-
-
-def _publish(staging: Path, target: Path) -> None:
-    if target.exists() and not is_complete(target):
-        # An unmarked folder (copied by hand, or from an older layout): move it aside, never load it.
-        retired = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        target.rename(retired)
-        shutil.rmtree(retired, ignore_errors=True)
-    try:
-        staging.rename(target)
-    except OSError:
-        if not is_complete(target):
-            raise
-        # Another process finished the same conversion first: use theirs.
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _remove_stale_partials(target: Path) -> None:
-    for partial in target.parent.glob(f".{target.name}.partial-*"):
-        match = re.match(r"\.(?:.*)\.partial-(\d+)-", partial.name)
-        pid = int(match.group(1)) if match else None
-        try:
-            age = time.time() - partial.stat().st_mtime
-        except OSError:
-            continue
-        if pid is None or not _alive(pid) or age > _STALE_AFTER_S:
-            shutil.rmtree(partial, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
 # --- the engine ----------------------------------------------------------------------------------------
 
 
@@ -345,8 +143,9 @@ class CTranslate2Engine(TokenizedEngine):
         intra_threads: int | None = None,
         inter_threads: int = 1,
         conversions: Path | None = None,
+        restrict_vocabulary: bool = True,
     ) -> None:
-        super().__init__(model, device)
+        super().__init__(model, device, restrict_vocabulary=restrict_vocabulary)
         self.device = pick_device(device)
         self.compute_type = resolve_compute_type(compute_type, self.device)
         self.quantization = storage_type(self.compute_type)
@@ -384,7 +183,7 @@ class CTranslate2Engine(TokenizedEngine):
 
     @cached_property
     def _vocabulary(self) -> set[str]:
-        return set(_target_vocabulary(self.path))
+        return set(target_vocabulary(self.path))
 
     @cached_property
     def _generation(self) -> dict[str, Any]:
@@ -514,13 +313,3 @@ def release_free_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
         pass
-
-
-def _target_vocabulary(path: Path) -> list[str]:
-    for name in ("shared_vocabulary.json", "target_vocabulary.json"):
-        if (path / name).is_file():
-            return json.loads((path / name).read_text(encoding="utf-8"))
-    for name in ("shared_vocabulary.txt", "target_vocabulary.txt"):
-        if (path / name).is_file():
-            return (path / name).read_text(encoding="utf-8").splitlines()
-    return []

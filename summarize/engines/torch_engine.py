@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import Sequence
 
 from summarize.engines.base import EngineOptionError, GenerationSettings, TokenizedEngine
+from summarize.hf import progress_bars_off
 from summarize.models import ResolvedModel
 
 
@@ -22,8 +23,9 @@ def pick_device(requested: str) -> str:
 class TorchEngine(TokenizedEngine):
     name = "torch"
 
-    def __init__(self, model: ResolvedModel, device: str = "auto", *, threads: int | None = None) -> None:
-        super().__init__(model, device)
+    def __init__(self, model: ResolvedModel, device: str = "auto", *, threads: int | None = None,
+                 restrict_vocabulary: bool = True) -> None:
+        super().__init__(model, device, restrict_vocabulary=restrict_vocabulary)
         import torch
         from transformers import AutoConfig
 
@@ -40,11 +42,11 @@ class TorchEngine(TokenizedEngine):
     def network(self):
         """The weights, loaded on first generation: a run the cache answers entirely never loads them."""
         from transformers import AutoModelForSeq2SeqLM
-        from transformers.utils import logging as transformers_logging
 
         # Our own progress bars cover the run; a per-load "Loading weights" bar is noise.
-        transformers_logging.disable_progress_bar()
-        return AutoModelForSeq2SeqLM.from_pretrained(self.model.path).to(self.device).eval()
+        with progress_bars_off():
+            network = AutoModelForSeq2SeqLM.from_pretrained(self.model.path)
+        return network.to(self.device).eval()
 
     @cached_property
     def _base_config(self):

@@ -1,13 +1,10 @@
-"""The CTranslate2 engine: same outputs as the torch engine at float32, conversion on first use that is
-reused and never half-written, the ``auto`` choice, and a whole digest on it."""
+"""The CTranslate2 engine: same outputs as the torch engine at float32, the ``auto`` choice, and a whole
+digest on it. The conversion cache it reads from: test_ct2_conversion.py; shared fixtures: conftest.py."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,37 +13,13 @@ import pytest
 pytest.importorskip("ctranslate2")
 
 from summarize.engines import ENGINES, load_engine, pick_engine  # noqa: E402
+from summarize.engines import ct2_conversion as conversion  # noqa: E402
 from summarize.engines import ctranslate2_engine as ct2  # noqa: E402
 from summarize.engines.base import GenerationSettings  # noqa: E402
 from summarize.models import ResolvedModel, resolve_model  # noqa: E402
 from summarize.tiny import arabic_seed_lines, english_lines  # noqa: E402
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
-
-
-@pytest.fixture(scope="module")
-def conversions(tmp_path_factory):
-    """Conversions of this module go to a temporary folder, never into models/local/."""
-    root = tmp_path_factory.mktemp("ct2")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(ct2.CT2_DIR_ENV, str(root))
-        yield root
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """One thread per engine in these tests. The tiny models run thousands of tiny operations, each
-    ending at a barrier of an OpenMP thread team whose threads spin while they wait; on a busy machine
-    (tests run side by side, and torch's and CTranslate2's teams share this process) every barrier
-    waits for a descheduled thread, and a 2-thread run is up to 20 times slower than a 1-thread one."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ct2, "usable_cores", lambda: 1)
-        yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
@@ -190,21 +163,23 @@ def test_marian_writes_only_target_pieces_on_both_engines(tiny_models, conversio
     outputs = ct2_engine.generate(texts, settings)
     assert outputs == torch_engine.generate(texts, settings)
     assert all(outputs) and not any(re.search("[\u0600-\u06ff]", text) for text in outputs)
-    vmap = (ct2_engine.path / ct2.VOCABULARY_MAP).read_text(encoding="utf-8")
+    vmap = (ct2_engine.path / conversion.VOCABULARY_MAP).read_text(encoding="utf-8")
     assert vmap.startswith("\t") and len(vmap.split()) == len(allowed)
     # A summariser's BPE has no such split: nothing is restricted.
     _, bart = _engines(tiny_models["summarizer"])
-    assert bart.output_vocabulary is None and not (bart.path / ct2.VOCABULARY_MAP).exists()
+    assert bart.output_vocabulary is None and not (bart.path / conversion.VOCABULARY_MAP).exists()
 
 
-def test_vocabulary_map_is_added_to_an_earlier_conversion(tiny_models, tmp_path):
+def test_the_whole_output_layer_when_asked(tiny_models, conversions):
+    """restrict_vocabulary=False: any token of the vocabulary may come out, on both engines (the
+    benchmark's plain-transformers loop), and the cache key says so."""
     model = resolve_model(str(tiny_models["translator"]))
-    engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
-    (engine.path / ct2.VOCABULARY_MAP).unlink()  # as a conversion made before the map existed
-    again = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
-    assert again.path == engine.path and (again.path / ct2.VOCABULARY_MAP).is_file()
-    assert [p.name for p in again.path.iterdir() if p.name.startswith(".")] == []
-    assert again.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
+    for engine in ("torch", "ctranslate2"):
+        whole = load_engine(model, engine=engine, device="cpu", compute_type="float32", restrict_vocabulary=False)
+        assert whole.output_vocabulary is None and "output_vocabulary" not in whole.identity(), engine
+        restricted = load_engine(model, engine=engine, device="cpu", compute_type="float32")
+        assert restricted.output_vocabulary is not None and "output_vocabulary" in restricted.identity(), engine
+    assert whole.name == "ctranslate2" and whole.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=6))
 
 
 def test_int8_is_the_cpu_default_and_runs(tiny_models, conversions):
@@ -236,111 +211,6 @@ def test_memory_is_released_when_another_engine_takes_over(tiny_models, conversi
 
 def test_release_free_memory_is_harmless():
     ct2.release_free_memory()
-
-
-# --- conversion cache ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    calls = []
-    real = ct2.convert
-
-    def counting(model, output_dir, quantization):
-        calls.append((model.path, quantization))
-        return real(model, output_dir, quantization)
-
-    monkeypatch.setattr(ct2, "convert", counting)
-    return calls
-
-
-def test_conversion_is_reused(tiny_models, tmp_path, counted):
-    model = resolve_model(str(tiny_models["summarizer"]))
-    first = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
-    marker = first.path / ct2.MARKER
-    stamp = marker.stat().st_mtime_ns
-    second = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
-    assert second.path == first.path
-    assert len(counted) == 1 and marker.stat().st_mtime_ns == stamp
-    assert second.generate(["The talks ended."], GenerationSettings(num_beams=1, max_new_tokens=4)) is not None
-    provenance = json.loads(marker.read_text(encoding="utf-8"))
-    assert provenance["source"]["revision"] == model.revision and provenance["quantization"] == "float32"
-    # Another weight type is another folder; the revision is part of the key.
-    assert ct2.CTranslate2Engine(model, device="cpu", compute_type="int8", conversions=tmp_path).path.is_dir()
-    assert len(counted) == 2
-    assert sorted(p.name.rsplit("--", 1)[1] for p in tmp_path.iterdir()) == ["float32", "int8"]
-    assert all(model.revision.replace(":", "_") in p.name for p in tmp_path.iterdir())
-
-
-def test_nothing_is_converted_before_the_first_generation(tiny_models, tmp_path, counted):
-    """As the torch engine loads weights lazily: a run the cache answers never converts."""
-    model = resolve_model(str(tiny_models["translator"]))
-    engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
-    assert engine.token_lengths(["قال"]) and engine.max_input_tokens == 64
-    assert engine.identity() == {"engine": "ctranslate2", "revision": model.revision, "compute_type": "float32",
-                                 "output_vocabulary": "target pieces"}
-    assert counted == [] and list(tmp_path.iterdir()) == []
-    engine.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
-    assert len(counted) == 1
-
-
-def test_conversion_folder_from_environment(tiny_models, tmp_path, monkeypatch):
-    monkeypatch.setenv(ct2.CT2_DIR_ENV, str(tmp_path / "elsewhere"))
-    model = resolve_model(str(tiny_models["translator"]))
-    assert ct2.conversion_path(model, "int8").parent == tmp_path / "elsewhere"
-    monkeypatch.delenv(ct2.CT2_DIR_ENV)
-    from summarize.models import LOCAL_MODELS_DIR
-
-    assert ct2.conversion_path(model, "int8").parent == LOCAL_MODELS_DIR / "ct2"
-
-
-def test_interrupted_conversion_is_never_used(tiny_models, tmp_path, monkeypatch):
-    model = resolve_model(str(tiny_models["translator"]))
-    real = ct2.convert
-
-    def half_then_fail(model, output_dir, quantization):
-        real(model, output_dir, quantization)  # a complete-looking model.bin is there …
-        (Path(output_dir) / "model.bin").write_bytes(b"truncated")
-        raise KeyboardInterrupt  # … when the user presses Ctrl-C
-
-    monkeypatch.setattr(ct2, "convert", half_then_fail)
-    with pytest.raises(KeyboardInterrupt):
-        ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path).path
-    assert list(tmp_path.iterdir()) == []  # neither a final folder nor a staging one
-
-    monkeypatch.setattr(ct2, "convert", real)
-    engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
-    converted = engine.path
-    assert [p.name for p in tmp_path.iterdir()] == [converted.name]
-    assert engine.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
-
-
-def test_stale_partial_and_unmarked_folders_are_not_used(tiny_models, tmp_path, counted):
-    model = resolve_model(str(tiny_models["translator"]))
-    target = ct2.conversion_path(model, "float32", tmp_path)
-    # A staging folder of a process that was killed mid-conversion …
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    stale = target.with_name(f".{target.name}.partial-{int(dead.stdout)}-deadbeef")
-    stale.mkdir()
-    (stale / "model.bin").write_bytes(b"half")
-    # … and a final-looking folder without the completion marker (copied by hand, say).
-    target.mkdir()
-    (target / "model.bin").write_bytes(b"not a model")
-    (target / "config.json").write_text("{}")
-
-    engine = ct2.CTranslate2Engine(model, device="cpu", compute_type="float32", conversions=tmp_path)
-    assert engine.path == target and len(counted) == 1 and ct2.is_complete(target)
-    assert [p.name for p in tmp_path.iterdir()] == [target.name]
-    assert engine.generate(["قال"], GenerationSettings(num_beams=1, max_new_tokens=4))
-
-
-def test_partial_of_a_live_process_is_left_alone(tiny_models, tmp_path):
-    model = resolve_model(str(tiny_models["translator"]))
-    target = ct2.conversion_path(model, "float32", tmp_path)
-    busy = target.with_name(f".{target.name}.partial-{os.getppid()}-cafecafe")
-    busy.mkdir(parents=True)
-    ct2._remove_stale_partials(target)
-    assert busy.is_dir()
 
 
 # --- auto ---------------------------------------------------------------------------------------------
@@ -393,7 +263,7 @@ def test_load_engine_auto_and_compute_type(tiny_models, conversions):
 
 def test_digest_on_ctranslate2(tiny_models, conversions):
     from summarize import Pipeline, Settings, read_articles
-    from summarize.summarise import Summarizer, summary_generation
+    from summarize.summarizers.abstractive import ModelSummarizer as Summarizer, summary_generation
     from summarize.translate import Translator
 
     no_cache = {"no_cache": True} if "no_cache" in Settings.__dataclass_fields__ else {}  # every digest generates

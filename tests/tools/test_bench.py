@@ -1,9 +1,9 @@
-"""The benchmark's own logic (the timed runs themselves are `python -m summarize.bench`, not tests)."""
+"""The benchmark's own logic (the timed runs themselves are `python -m tools.bench`, not tests)."""
 from __future__ import annotations
 
 import pytest
 
-from summarize import bench
+from tools import bench
 
 
 def _row(stage, configuration, rate, **extra):
