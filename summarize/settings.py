@@ -11,6 +11,8 @@ from typing import Any, Mapping
 from summarize.errors import UserError
 
 ENV_PREFIX = "SUMMARIZE_"
+# Fields whose SUMMARIZE_* variable is read by the code that uses it, for callers without settings too.
+_READ_ELSEWHERE = {"ct2_dir"}
 
 # Default token budgets (padded source tokens per batch), measured on 2 CPU cores with full-size
 # opus-mt-ar-en and distilbart-cnn-12-6 shapes at beam 4 (python -m tools.bench, README "Engines").
@@ -43,7 +45,9 @@ class Settings:
     device: str = "auto"  # auto | cpu | cuda
     compute_type: str = "auto"  # CTranslate2's: auto is int8 on CPU, float16 on CUDA; torch runs float32
     threads: int = 0  # intra-op threads per model; 0: every usable core (ctranslate2), torch's default (torch)
-    ct2_dir: str | None = None  # CTranslate2 conversions (default: models/local/ct2/)
+    # CTranslate2 conversions; None: SUMMARIZE_CT2_DIR, else models/local/ct2/ (read where every caller
+    # finds the folder, summarize.engines.ct2_conversion.conversions_dir, not here)
+    ct2_dir: str | None = None
     # translation
     beams: int = 4
     max_length_factor: float = 1.5  # output cap per batch = ceil(factor × longest source) + offset
@@ -73,6 +77,8 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):
+            if f.name in _READ_ELSEWHERE:
+                continue
             raw = environ.get(ENV_PREFIX + f.name.upper())
             if raw is not None:
                 values[f.name] = _coerce(f, raw, source=ENV_PREFIX + f.name.upper())

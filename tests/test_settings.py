@@ -34,7 +34,10 @@ def test_engine_settings_default_to_auto_and_read_the_environment():
     settings = Settings.from_env({"SUMMARIZE_ENGINE": "ctranslate2", "SUMMARIZE_COMPUTE_TYPE": "float32",
                                   "SUMMARIZE_THREADS": "2", "SUMMARIZE_CT2_DIR": "/tmp/conversions"})
     assert (settings.engine, settings.compute_type, settings.threads, settings.ct2_dir) == \
-        ("ctranslate2", "float32", 2, "/tmp/conversions")
+        ("ctranslate2", "float32", 2, None)
+    from summarize.engines.ct2_conversion import conversions_dir  # the one reader of SUMMARIZE_CT2_DIR
+
+    assert str(conversions_dir(settings.ct2_dir, environ={"SUMMARIZE_CT2_DIR": "/tmp/conversions"})) == "/tmp/conversions"
 
 
 def test_a_quantised_compute_type_on_the_torch_engine_is_refused():
