@@ -1,6 +1,8 @@
 """Writing files so that a reader never sees half of one, and a set of files (a digest's three, and
 its archive copies) is replaced as a set: every file is written to a temporary beside its target,
-flushed to disk, and only when all are complete are they renamed into place.
+flushed to disk, and only when all are complete are they renamed into place. Whole folders (a built
+model, a CTranslate2 conversion) are built in a hidden sibling and renamed into place
+(``staged_directory``).
 
 Temporaries are named ``.NAME.PID.RANDOM.tmp``; those a dead process left behind (kill -9, power loss)
 are removed by the next write into the same folder. Files are created with the mode the umask gives
@@ -8,12 +10,15 @@ are removed by the next write into the same folder. Files are created with the m
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import secrets
+import shutil
+import time
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Iterator, Mapping
 
 from summarize.errors import SummarizeError
 
@@ -77,7 +82,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         match = _TEMPORARY.match(entry.name)
-        if match and not _alive(int(match["pid"])):
+        if match and not process_alive(int(match["pid"])):
             try:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
@@ -86,7 +91,86 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     return removed
 
 
-def _alive(pid: int) -> bool:
+# A staging folder older than this is abandoned even if its process id is alive again (reused).
+STALE_AFTER_S = 24 * 3600
+_PARTIAL = re.compile(r"^\.(?P<name>.+)\.partial-(?P<pid>\d+)-[0-9a-f]+$")
+
+
+@contextlib.contextmanager
+def staged_directory(target: Path, *, create: bool = True,
+                     keep_complete: Callable[[Path], bool] | None = None) -> Iterator[Path]:
+    """Yield a hidden sibling of ``target`` (``.NAME.partial-PID-RANDOM``; made unless ``create`` is
+    False, for tools that insist on making the folder themselves). On success it becomes ``target``;
+    on any error (KeyboardInterrupt included) it is removed and ``target`` is left as it was. Staging
+    folders of dead processes are removed first.
+
+    An existing ``target`` is replaced — unless ``keep_complete(target)`` says it is already whole
+    (another process finished the same work first), when it is kept and this staging dropped. A
+    sibling, not a system temp dir, so the final rename stays on one file system and is atomic; the
+    leading dot keeps a half-built folder from looking like a finished one in listings."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(target)
+    staging = target.with_name(f".{target.name}.partial-{os.getpid()}-{secrets.token_hex(6)}")
+    if create:
+        staging.mkdir()  # plain mkdir, unlike mkdtemp, honours the umask
+    try:
+        yield staging
+        _publish(staging, target, keep_complete)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _publish(staging: Path, target: Path, keep_complete: Callable[[Path], bool] | None) -> None:
+    _apply_umask_to_files(staging)
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.exists():
+        if keep_complete is not None and keep_complete(target):
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        # A folder cannot be swapped atomically for another non-empty one: the old one is moved aside
+        # first, so at every instant ``target`` is absent or whole.
+        retired = target.with_name(f".{target.name}.old-{secrets.token_hex(6)}")
+        target.rename(retired)
+        staging.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+        return
+    try:
+        staging.rename(target)
+    except OSError:
+        if keep_complete is None or not keep_complete(target):
+            raise
+        shutil.rmtree(staging, ignore_errors=True)  # another process published first: use theirs
+
+
+def _apply_umask_to_files(directory: Path) -> None:
+    # Libraries write through private temporaries (mode 0600: save_pretrained's weights); give every
+    # file the mode a plain open() would, which the folder, made by mkdir, already reflects.
+    mode = directory.stat().st_mode & 0o666
+    for path in directory.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(mode)
+
+
+def remove_stale_partials(target: Path) -> list[Path]:
+    """Remove the staging folders of ``target`` whose process is gone (or older than STALE_AFTER_S)."""
+    removed = []
+    for partial in Path(target).parent.glob(f".{Path(target).name}.partial-*"):
+        match = _PARTIAL.match(partial.name)
+        try:
+            age = time.time() - partial.stat().st_mtime
+        except OSError:
+            continue
+        if match is None or not process_alive(int(match["pid"])) or age > STALE_AFTER_S:
+            shutil.rmtree(partial, ignore_errors=True)
+            removed.append(partial)
+    return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with id ``pid`` runs (another user's counts)."""
     if pid == os.getpid():
         return True
     try:

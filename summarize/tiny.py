@@ -16,16 +16,14 @@ Heavy libraries are imported inside the functions so importing this module stays
 """
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import shutil
-import uuid
 import warnings
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from summarize.hf import progress_bars_off
+from summarize.files import staged_directory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = PACKAGE_DIR.parent / "seeds"
@@ -73,50 +71,6 @@ def build_tiny_models(out_dir: Path | str, *, seed: int = 0) -> dict[str, Path]:
     with staged_directory(paths["summarizer"]) as staging:
         build_summarizer(staging, seed=seed)
     return paths
-
-
-# --- writing safely -------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def staged_directory(target: Path) -> Iterator[Path]:
-    """Yield an empty sibling directory of ``target``; on success it replaces ``target``, on any error
-    (KeyboardInterrupt included) it is removed and ``target`` is left as it was.
-
-    A sibling, not a system temp dir, so the final rename stays on one filesystem and is atomic; the
-    leading dot keeps a half-built model from looking like one in listings."""
-    staging = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:12]}")
-    staging.mkdir(parents=True)  # plain mkdir, unlike mkdtemp, honours the umask (no 0700 models)
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _publish(staging, target)
-
-
-def _publish(staging: Path, target: Path) -> None:
-    _apply_umask_to_files(staging)
-    # A directory cannot be atomically swapped for another non-empty one, so the old build is moved
-    # aside first: at every instant `target` is either absent or complete.
-    if target.is_symlink() or target.is_file():
-        target.unlink()
-    elif target.exists():
-        retired = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:12]}")
-        target.rename(retired)
-        staging.rename(target)
-        shutil.rmtree(retired, ignore_errors=True)
-        return
-    staging.rename(target)
-
-
-def _apply_umask_to_files(directory: Path) -> None:
-    # save_pretrained writes weights through a private temp file (mode 0600); give every file the
-    # mode a plain open() would, which the directory, made by mkdir, already reflects.
-    mode = directory.stat().st_mode & 0o666
-    for path in directory.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            path.chmod(mode)
 
 
 # --- corpora --------------------------------------------------------------------------------------

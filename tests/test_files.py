@@ -48,3 +48,30 @@ def test_files_get_the_mode_the_umask_gives(tmp_path, umask, mode):
     finally:
         os.umask(previous)
     assert path.stat().st_mode & 0o777 == mode
+
+
+def test_a_staged_folder_keeps_a_complete_target_another_process_published(tmp_path):
+    from summarize.files import staged_directory
+
+    target = tmp_path / "conversion"
+    target.mkdir()
+    (target / "done").write_text("theirs")
+    with staged_directory(target, keep_complete=lambda p: (p / "done").is_file()) as staging:
+        (staging / "done").write_text("ours")
+    assert (target / "done").read_text() == "theirs" and sorted(p.name for p in tmp_path.iterdir()) == ["conversion"]
+    (target / "done").unlink()  # no longer whole: replaced
+    with staged_directory(target, keep_complete=lambda p: (p / "done").is_file()) as staging:
+        (staging / "done").write_text("ours")
+    assert (target / "done").read_text() == "ours"
+
+
+def test_staging_folders_of_dead_processes_are_removed(tmp_path):
+    from summarize.files import remove_stale_partials
+
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
+    target = tmp_path / "model"
+    stale, busy = (tmp_path / f".model.partial-{pid}-abcdef" for pid in (dead, os.getppid()))
+    for folder in (stale, busy):
+        folder.mkdir()
+    assert remove_stale_partials(target) == [stale] and busy.is_dir()

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from summarize.tiny import SEEDS_DIR, build_translator, staged_directory
+from summarize.files import staged_directory
+from summarize.tiny import SEEDS_DIR, build_translator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -108,7 +108,7 @@ def _built(path: Path) -> bool:
 def ensure_models(log=print) -> dict[str, Path]:
     """Build the two benchmark models unless a build of this recipe is there (complete or absent, never
     half-written: each is built in a staging folder and renamed into place)."""
-    from summarize.tiny import staged_directory
+    from summarize.files import staged_directory
 
     for name in (FLORES_AR, FLORES_EN, *ARABIC_NEWS):
         if not name.is_file():

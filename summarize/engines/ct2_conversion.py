@@ -19,12 +19,11 @@ import json
 import logging
 import os
 import re
-import shutil
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from summarize.files import atomic_write, staged_directory
 from summarize.hf import progress_bars_off
 from summarize.models import LOCAL_MODELS_DIR, ResolvedModel
 
@@ -35,8 +34,6 @@ CT2_DIR_ENV = "SUMMARIZE_CT2_DIR"
 MARKER = "summarize-conversion.json"
 # Beside a conversion: the output vocabulary map (see write_vocabulary_map).
 VOCABULARY_MAP = "vmap.txt"
-# A staging folder whose process is gone (or that is older than this) is an interrupted conversion.
-_STALE_AFTER_S = 24 * 3600
 
 # Seq2seq architectures (config.json ``model_type``) the CTranslate2 engine can run: the installed
 # converter must also register a loader for them (``convertible``). Encoder-decoder only: decoder-only
@@ -141,20 +138,14 @@ def ensure_converted(model: ResolvedModel, quantization: str, root: Path | None 
     target = conversion_path(model, quantization, root)
     if is_complete(target):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_partials(target)
-    staging = target.with_name(f".{target.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     log.info("converting %s for CTranslate2 (%s weights) into %s; once: later runs reuse it",
              model.name, quantization, target)
     started = time.perf_counter()
-    try:
+    # An unmarked folder already there (copied by hand, an older layout) is replaced, never loaded.
+    with staged_directory(target, create=False, keep_complete=is_complete) as staging:
         convert(model, staging, quantization)  # the converter creates the folder itself
         (staging / MARKER).write_text(json.dumps(_provenance(model, quantization), indent=2) + "\n",
                                       encoding="utf-8")
-        _publish(staging, target)
-    except BaseException:  # KeyboardInterrupt included: never leave a half-written folder behind
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     log.info("converted %s in %.0f s", model.name, time.perf_counter() - started)
     return target
 
@@ -187,45 +178,6 @@ def _provenance(model: ResolvedModel, quantization: str) -> dict[str, Any]:
             "converted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
-def _publish(staging: Path, target: Path) -> None:
-    if target.exists() and not is_complete(target):
-        # An unmarked folder (copied by hand, or from an older layout): move it aside, never load it.
-        retired = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-        target.rename(retired)
-        shutil.rmtree(retired, ignore_errors=True)
-    try:
-        staging.rename(target)
-    except OSError:
-        if not is_complete(target):
-            raise
-        # Another process finished the same conversion first: use theirs.
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _remove_stale_partials(target: Path) -> None:
-    for partial in target.parent.glob(f".{target.name}.partial-*"):
-        match = re.match(r"\.(?:.*)\.partial-(\d+)-", partial.name)
-        pid = int(match.group(1)) if match else None
-        try:
-            age = time.time() - partial.stat().st_mtime
-        except OSError:
-            continue
-        if pid is None or not _alive(pid) or age > _STALE_AFTER_S:
-            shutil.rmtree(partial, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
 # --- beside a conversion ---------------------------------------------------------------------------------
 
 
@@ -242,9 +194,7 @@ def write_vocabulary_map(path: Path, pieces: Sequence[str]) -> None:
             return
     except OSError:
         pass
-    staging = path / f".{VOCABULARY_MAP}.{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    staging.write_text(content, encoding="utf-8")
-    os.replace(staging, target)
+    atomic_write(target, content)
 
 
 def target_vocabulary(path: Path) -> list[str]:

@@ -15,6 +15,7 @@ pytest.importorskip("ctranslate2")
 from summarize.engines import ct2_conversion as conversion  # noqa: E402
 from summarize.engines import ctranslate2_engine as ct2  # noqa: E402
 from summarize.engines.base import GenerationSettings  # noqa: E402
+from summarize.files import remove_stale_partials  # noqa: E402
 from summarize.models import resolve_model  # noqa: E402
 
 
@@ -128,7 +129,7 @@ def test_partial_of_a_live_process_is_left_alone(tiny_models, tmp_path):
     target = conversion.conversion_path(model, "float32", tmp_path)
     busy = target.with_name(f".{target.name}.partial-{os.getppid()}-cafecafe")
     busy.mkdir(parents=True)
-    conversion._remove_stale_partials(target)
+    remove_stale_partials(target)
     assert busy.is_dir()
 
 
