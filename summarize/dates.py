@@ -9,6 +9,13 @@ Forms read (after ``normalize_arabic``, so digits are ASCII):
     "من" ("3rd of May"); English ``3 May 2024`` and ``May 3, 2024``.
 A date is returned only when it is a real calendar day; nothing is ever guessed from a partial date
 ("16 من نيسان" has no year, so it is no date).
+
+``parse_date`` reads a date *field* (a feed's ``date``, a page's published time) rather than a line of
+text: the forms above, and also ``20240503``, ISO times with fractions and zones (``…T23:30:00.5-05:00``
+keeps its calendar day, 2024-05-03: the day the outlet dated it, not the day in UTC), RFC 2822
+(``Fri, 03 May 2024 10:00:00 +0000``). It says when its answer rests on the day-month order: numbers
+such as ``08/05/2018`` are read day first as above; when that is no day (``05/23/2018``) they are
+read month first, the only reading left.
 """
 from __future__ import annotations
 
@@ -93,6 +100,41 @@ def parse_date_line(line: str) -> str | None:
             month = _MONTHS[month.lower()] if not month.isdigit() else month
             return _valid(whole["year"], month, whole["day"])
     return None
+
+
+# A field longer than this is no date (and is not worth running the patterns over).
+MAX_DATE_CHARS = 100
+_COMPACT = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})"
+                      r"(?:T\d{2}(?::?\d{2}){1,2}(?:[.,]\d+)?(?:z|[+-]\d{2}(?::?\d{2})?)?)?", re.IGNORECASE)
+# A zone or fraction of a second after a time: dropped, so that the time is one parse_date_line reads.
+_ZONE = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)(?:[.,]\d+)?\s*(?:z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?\s*$", re.IGNORECASE)
+_NUMERIC = re.compile(r"(?<!\d)(?P<first>\d{1,2})(?P<sep>[-/.])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)")
+
+
+def parse_date(text: str) -> tuple[str | None, str | None]:
+    """A date field as ``(YYYY-MM-DD or None, guess)``; ``guess`` is "day first" when the answer
+    rests on reading two numbers that could each be the month day first (``08/05/2018``), "month
+    first" when only the month-first reading is a day (``05/23/2018``), else None. Anything that is
+    not a whole date — a path, a year alone, text around a date — is None: never a partial guess."""
+    line = " ".join(str(text).split())
+    if not line or len(line) > MAX_DATE_CHARS:
+        return None, None
+    compact = _COMPACT.fullmatch(line)
+    if compact:
+        return _valid(compact["year"], compact["month"], compact["day"]), None
+    line = _ZONE.sub(r"\1", line)
+    iso = parse_date_line(line)
+    numeric = _NUMERIC.search(line)
+    if numeric is None:
+        return iso, None
+    first, second, year = numeric["first"], numeric["second"], numeric["year"]
+    if iso is not None:
+        # Day first is what was read; it was a guess when the month-first reading is another day.
+        ambiguous = iso == _valid(year, second, first) and _valid(year, first, second) not in (None, iso)
+        return iso, "day first" if ambiguous else None
+    swapped = f"{line[:numeric.start()]}{second}{numeric['sep']}{first}{numeric['sep']}{year}{line[numeric.end():]}"
+    iso = parse_date_line(swapped)
+    return (iso, "month first") if iso is not None else (None, None)
 
 
 def is_iso_day(text: object) -> bool:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from summarize.hf import progress_bars_off
+from summarize.errors import SummarizeError
 from summarize.files import staged_directory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -83,7 +84,8 @@ def _nonblank_lines(paths: Iterable[Path]) -> list[str]:
 def arabic_seed_lines() -> list[str]:
     files = sorted(SEEDS_DIR.glob("*.txt"))
     if not files:
-        raise FileNotFoundError(f"no seed articles (*.txt) in {SEEDS_DIR}: the translator's source vocabulary needs them")
+        raise SummarizeError(f"no seed articles (*.txt) in {SEEDS_DIR}: the tiny translator's Arabic vocabulary "
+                             "is trained on the seeds/ of a checkout of this project; build tiny models there")
     return _nonblank_lines(files)
 
 
