@@ -9,7 +9,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from summarize.cli.options import (model_options, positive_int, read_text, settings_from, summary_options,
                                    translation_options)
@@ -93,7 +93,6 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def evaluate_translation(args: argparse.Namespace) -> dict[str, Any]:
-
     _one_of(args.translator, args.hyp, "--translator MODEL to translate --src",
             "--hyp FILE to score an existing translation", args.save_hyp)
     sources = _read_lines(args.src, "--src")
@@ -117,26 +116,15 @@ def evaluate_translation(args: argparse.Namespace) -> dict[str, Any]:
     if hyps is None:
         from summarize.translate import Translator
 
-        settings = settings_from(args)
-        started = time.perf_counter()
-        translator = Translator.from_settings(settings, cache=_cache(args, settings))
-        loaded = time.perf_counter()
-        with _progress("translating", "segment", None, settings.quiet) as bar:
-            hyps = translator.translate_lines(sources, on_batch=bar.update)
-        seconds = time.perf_counter() - loaded
-        if args.save_hyp is not None:
-            _write_lines(args.save_hyp, hyps)
-        report["model"] = translator.describe()
-        report["timings_s"] = {"load": round(loaded - started, 3), "translate": round(seconds, 3)}
-        report["stats"] = translator.stats.as_dict()
-        report["sentences_per_s"] = round(count / seconds, 3) if seconds > 0 else None
+        hyps = _generate(args, report, count, load=Translator.from_settings, stage="translate",
+                         rate="sentences_per_s", progress=("translating", "segment", None),
+                         run=lambda translator, done: translator.translate_lines(sources, on_batch=done))
     report.update(score_translation(hyps, refs, chrf_word_order=args.chrf_word_order, bleu_tokenize=args.bleu_tokenize))
     report["guards"] = guard_report(sources, hyps)
     return report
 
 
 def evaluate_summaries(args: argparse.Namespace) -> dict[str, Any]:
-
     _one_of(args.summarizer, args.hyp, "--summarizer MODEL to summarise the documents",
             "--hyp FILE to score existing summaries", args.save_hyp)
     if args.summarizer is not None and not args.text_field:
@@ -164,24 +152,34 @@ def evaluate_summaries(args: argparse.Namespace) -> dict[str, Any]:
     if hyps is None:
         from summarize.summarizers import load_summarizer
 
-        settings = settings_from(args)
-        started = time.perf_counter()
-        summarizer = load_summarizer(settings, cache=_cache(args, settings))
-        loaded = time.perf_counter()
-        with _progress("summarising", "document", count, settings.quiet) as bar:
-            summaries = summarizer.summarize_many([" ".join(doc[args.text_field].split()) for doc in docs],
-                                                  on_batch=bar.update)
-        seconds = time.perf_counter() - loaded
-        hyps = [summary.text for summary in summaries]
-        if args.save_hyp is not None:
-            _write_lines(args.save_hyp, hyps)
-        report["model"] = summarizer.describe()
-        report["timings_s"] = {"load": round(loaded - started, 3), "summarise": round(seconds, 3)}
-        report["stats"] = summarizer.stats.as_dict()
-        report["documents_per_s"] = round(count / seconds, 3) if seconds > 0 else None
+        texts = [" ".join(doc[args.text_field].split()) for doc in docs]
+        hyps = _generate(args, report, count, load=load_summarizer, stage="summarise", rate="documents_per_s",
+                         progress=("summarising", "document", count),
+                         run=lambda summarizer, done: [s.text for s in summarizer.summarize_many(texts, on_batch=done)])
     report.update(score_summaries(hyps, refs))
     report["guards"] = summary_guard_report(hyps)
     return report
+
+
+def _generate(args: argparse.Namespace, report: dict[str, Any], count: int, *, load: Callable, run: Callable,
+              stage: str, rate: str, progress: tuple) -> list[str]:
+    """Load the model (timed apart), run it over the inputs (timed), save its outputs with --save-hyp,
+    and record in ``report`` what ran (``describe()``), the timings, the cache stats and the rate."""
+    settings = settings_from(args)
+    started = time.perf_counter()
+    model = load(settings, cache=_cache(args, settings))
+    loaded = time.perf_counter()
+    description, unit, total = progress
+    with _progress(description, unit, total, settings.quiet) as bar:
+        outputs = run(model, bar.update)
+    seconds = time.perf_counter() - loaded
+    if args.save_hyp is not None:
+        _write_lines(args.save_hyp, outputs)
+    report["model"] = model.describe()
+    report["timings_s"] = {"load": round(loaded - started, 3), stage: round(seconds, 3)}
+    report["stats"] = model.stats.as_dict()
+    report[rate] = round(count / seconds, 3) if seconds > 0 else None
+    return outputs
 
 
 # --- input and output helpers ------------------------------------------------------------------------

@@ -22,11 +22,7 @@ def format_report(report: dict[str, Any]) -> str:
         rows.append(("BLEU", f"{report['bleu']:6.2f}   {signatures['bleu']}"))
         label = "chrF++" if "nw:0" not in signatures["chrf"] else "chrF"
         rows.append((label, f"{report['chrf']:6.2f}   {signatures['chrf']}"))
-        if report.get("sentences_per_s") is not None:
-            timings = report["timings_s"]
-            rows.append(("speed", f"{report['sentences_per_s']:.2f} sentences/s ({report['segments']} in "
-                                  f"{timings['translate']:.2f} s; model loaded in {timings['load']:.1f} s"
-                                  f"{_cache_note(report)})"))
+        rows += _speed_row(report, "sentences_per_s", "sentences", "segments", "translate")
         unit = "segments"
     else:
         first = f" (first {report['documents']})" if (report.get("limit") or 0) == report["documents"] else ""
@@ -38,11 +34,7 @@ def format_report(report: dict[str, Any]) -> str:
         for rouge_type in ROUGE_TYPES:
             rows.append((ROUGE_LABELS[rouge_type], f"{report[rouge_type]:6.2f}" + (f"   {note}" if rouge_type == "rouge1" else "")))
         rows.append(("length", f"{report['mean_words']:.1f} words per summary (references: {report['mean_ref_words']:.1f})"))
-        if report.get("documents_per_s") is not None:
-            timings = report["timings_s"]
-            rows.append(("speed", f"{report['documents_per_s']:.2f} documents/s ({report['documents']} in "
-                                  f"{timings['summarise']:.2f} s; model loaded in {timings['load']:.1f} s"
-                                  f"{_cache_note(report)})"))
+        rows += _speed_row(report, "documents_per_s", "documents", "documents", "summarise")
         unit = "summaries"
     guard = report["guards"]
     total = report.get("segments", report.get("documents"))
@@ -54,6 +46,15 @@ def format_report(report: dict[str, Any]) -> str:
     if guard["flagged"] > TABLE_ITEMS:
         lines.append(f"    ... {guard['flagged'] - TABLE_ITEMS} more (--json lists them all)")
     return "\n".join(lines)
+
+
+def _speed_row(report: dict[str, Any], rate: str, unit: str, count: str, stage: str) -> list[tuple[str, str]]:
+    """The speed line, for a report of outputs the model generated (none for --hyp)."""
+    if report.get(rate) is None:
+        return []
+    timings = report["timings_s"]
+    return [("speed", f"{report[rate]:.2f} {unit}/s ({report[count]} in {timings[stage]:.2f} s; model loaded in "
+                      f"{timings['load']:.1f} s{_cache_note(report)})")]
 
 
 def _cache_note(report: dict[str, Any]) -> str:
