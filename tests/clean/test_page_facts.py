@@ -1,4 +1,4 @@
-"""Headline, outlet and date read off page text (summarize.page_facts), through clean_article as the
+"""Headline, outlet and date read off page text (summarize.clean.page_facts), through clean_article as the
 pipeline uses it: on the real seeds, on a page written for every kind, and on pages that state none."""
 from pathlib import Path
 
@@ -6,10 +6,10 @@ import pytest
 
 from summarize.clean import clean_article
 from summarize.ingest import read_articles
-from summarize.page_facts import appeal_outlet, caption_credit, dateline, lead_title, outlet_byline
+from summarize.clean.page_facts import appeal_outlet, caption_credit, dateline, lead_title, outlet_byline
 from summarize.records import Article
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KINDS = ROOT / "tests" / "fixtures" / "scraped_page_kinds_ar.txt"
 
 # (title, title_from, source, source_from, date, date_from) as each seed's own text states them.

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from summarize.dates import find_date, parse_date_line
-from summarize.lines import SENTENCE_END, is_headline_like, is_sentence_like, words
+from summarize.clean.lines import SENTENCE_END, is_headline_like, is_sentence_like, words
 
 # Lines looked at for a section label, dateline and headline before the first paragraph of prose.
 HEADER_LINES = 8

@@ -9,9 +9,9 @@ from summarize.ingest import read_articles
 from summarize.normalize import normalize_arabic
 from summarize.records import Article
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "scraped_page_ar.txt"
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 NEWS_2018 = DATA / "news_ar_2018-05-08.jsonl"
 SAUDI_2015 = DATA / "news_ar_2015-08-10_saudi.jsonl"
 
