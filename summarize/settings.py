@@ -29,6 +29,9 @@ SUMMARY_TOKEN_BUDGET = 2000
 # feeds this tool was built on (7,500 characters), and an hour or so of translation on a CPU: past it,
 # an "article" is a mis-scraped page, a book or a dump, not news.
 DEFAULT_MAX_ARTICLE_CHARS = 200_000
+# The most the per-article limit may be raised to: every stage holds an article whole, and a 50 MB
+# "article" reached 6 GB before translating. 10 M characters is some 50 times the default.
+HARD_MAX_ARTICLE_CHARS = 10_000_000
 
 
 class SettingsError(UserError, ValueError):
@@ -63,6 +66,7 @@ class Settings:
     summary_token_budget: int = SUMMARY_TOKEN_BUDGET  # padded source tokens per summary batch
     # input
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS  # title + body; longer articles are skipped and reported
+    follow_symlinks: bool = False  # follow links inside input folders that lead out of the inputs named
     # cache: None is the default location (~/.cache/summarize/cache.sqlite3, honouring XDG_CACHE_HOME)
     cache: str | None = None
     no_cache: bool = False
@@ -111,6 +115,10 @@ class Settings:
         for name in ("beams", "token_budget", "max_segment_tokens", "summary_token_budget", "max_article_chars"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if self.max_article_chars > HARD_MAX_ARTICLE_CHARS:
+            raise SettingsError(f"max_article_chars of {self.max_article_chars:,} is over the ceiling of "
+                                f"{HARD_MAX_ARTICLE_CHARS:,} characters: an article that long cannot be read, cleaned "
+                                "and translated in bounded memory")
         if not math.isfinite(self.max_length_factor) or self.max_length_factor <= 0:
             raise SettingsError(f"max_length_factor must be a positive number, not {self.max_length_factor}")
         if self.max_length_offset < 0:

@@ -35,6 +35,9 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
                         help="the day the digest covers (default: the most common article date, else today)")
     digest.add_argument("--archive", metavar="DIR",
                         help="also file the digest as DIR/YYYY-MM-DD.{json,md,html} and rebuild DIR/index.html")
+    digest.add_argument("--follow-symlinks", action="store_true", default=None,
+                        help="follow links inside input folders that lead out of the inputs named (default: skip "
+                             "and report them)")
     digest.add_argument("--strict", action="store_true",
                         help="exit with status 3 when any input was skipped (the digest is still written)")
     model_options(digest)
@@ -50,6 +53,8 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     segment.add_argument("file", help=INPUTS_HELP)
     segment.add_argument("--max-segment-tokens", type=int, help="split sentences longer than this many words (default: 256)")
     segment.add_argument("--max-article-chars", type=int, metavar="N", help="longest article read (default: 200000)")
+    segment.add_argument("--follow-symlinks", action="store_true", default=None,
+                         help="follow links inside input folders that lead out of the inputs named")
     segment.set_defaults(run=run_segment)
 
 
@@ -69,7 +74,10 @@ def run_digest(args: argparse.Namespace) -> int:
         inputs = spooled_inputs(list(args.inputs), Path(spool))
         refuse_to_overwrite_inputs(Path(args.out), inputs)
         problems: list[InputProblem] = []
-        articles = list(read_articles(inputs, problems, max_article_chars=settings.max_article_chars))
+        # The digest's own folders are never read back as articles, should they lie inside an input.
+        own = [args.out] + ([settings.archive] if settings.archive else [])
+        articles = list(read_articles(inputs, problems, max_article_chars=settings.max_article_chars,
+                                      follow_symlinks=settings.follow_symlinks, exclude=own))
     log_problems(problems)
     if not articles:
         raise UserError("no articles found in " + ", ".join(map(str, args.inputs)))
@@ -105,7 +113,9 @@ def run_segment(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="summarize-stdin-") as spool:
         inputs = spooled_inputs([args.file], Path(spool))
-        for number, article in enumerate(read_articles(inputs, problems, max_article_chars=settings.max_article_chars)):
+        articles = read_articles(inputs, problems, max_article_chars=settings.max_article_chars,
+                                 follow_symlinks=settings.follow_symlinks)
+        for number, article in enumerate(articles):
             if number:
                 print()
             segmented = segment_article(clean_article(article), settings.max_segment_tokens, count_words)

@@ -12,7 +12,7 @@ from summarize.errors import UserError
 SETTING_OPTIONS = ("translator", "summarizer", "engine", "device", "compute_type", "threads", "beams",
                    "max_length_factor", "token_budget", "max_segment_tokens", "summary_min_tokens",
                    "summary_max_tokens", "summary_beams", "no_repeat_ngram_size", "length_penalty",
-                   "summary_token_budget", "max_article_chars", "cache", "no_cache", "quiet", "verbose", "date",
+                   "summary_token_budget", "max_article_chars", "follow_symlinks", "cache", "no_cache", "quiet", "verbose", "date",
                    "archive")
 STDIN = "-"
 

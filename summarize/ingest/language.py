@@ -4,7 +4,11 @@ The pipeline needs one decision per article: translate it (Arabic), pass it thro
 (English), or report and skip it (anything else). Scripts decide most of it:
 
 1. Letters are counted by script (Arabic, Latin, Cyrillic, Hebrew, …) over the first
-   ``SAMPLE_CHARS`` characters of title + text. Digits, punctuation and symbols do not count.
+   ``SAMPLE_CHARS`` characters of title + text. Digits, punctuation and symbols do not count, nor do
+   the letters of what is not language: web addresses, and runs of ``BLOB_MIN_CHARS`` or more
+   characters of the base64 alphabet without a space (an embedded image, a hash, a token) that hold
+   a digit or a base64 symbol. A 50 KB data: URI in an Arabic article would otherwise make it Latin
+   script without a single English word, "language not recognised".
 2. **Arabic script** — when Arabic-script letters are at least ``ARABIC_MIN_SHARE`` of all letters
    the article needs the Arabic translator, whatever else it holds: news in Arabic quotes English
    names, tweets and whole paragraphs, and the translator copies Latin tokens through. A quarter is
@@ -35,6 +39,12 @@ from collections import Counter
 SAMPLE_CHARS = 2_000
 ARABIC_MIN_SHARE = 0.25
 EN_MIN_SHARE = 0.08
+# A run of the base64 alphabet this long without a space is data, not a word (English words stop
+# short of 24 letters; "internationalization" is 20); requiring a digit or +/= spares long names.
+BLOB_MIN_CHARS = 24
+_NOT_LANGUAGE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|data:\S+"
+                           r"|(?<![A-Za-z0-9+/=_-])(?=[A-Za-z+/=_-]*[0-9+/=])[A-Za-z0-9+/=_-]{%d,}" % BLOB_MIN_CHARS)
+_SPACE = re.compile(r"\s")
 # Below this many words, a Latin text without any function word may still be English (a headline).
 SHORT_TEXT_WORDS = 12
 
@@ -133,10 +143,30 @@ def _latin_language(sample: str) -> str:
     return "unknown"
 
 
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the language ``text`` is mostly written in ("ar", "en", "fa", "fr", …), or
-    "unknown". See the module docstring for the rules."""
-    sample = text[:SAMPLE_CHARS]
+def _sample(texts: tuple[str, ...]) -> str:
+    """The first ``SAMPLE_CHARS`` characters of ``texts`` (joined by line breaks) that are language:
+    addresses and data runs left out. Looks no further than it needs, and copies no whole text."""
+    pieces: list[str] = []
+    size = 0
+    for text in texts:
+        position = 0
+        while size < SAMPLE_CHARS and position < len(text):
+            # Windows end at a space, so that no address or data run is cut in two by one.
+            boundary = _SPACE.search(text, position + SAMPLE_CHARS - size)
+            window_end = boundary.start() if boundary else len(text)
+            match = _NOT_LANGUAGE.search(text, position, window_end)
+            end = match.start() if match else window_end
+            pieces.append(text[position:min(end, position + SAMPLE_CHARS - size)])
+            size += len(pieces[-1])
+            position = match.end() if match else window_end
+        pieces.append("\n")
+    return "".join(pieces)[:SAMPLE_CHARS]
+
+
+def detect_language(*texts: str) -> str:
+    """ISO 639-1 code of the language ``texts`` (a title and a body, say) are mostly written in ("ar",
+    "en", "fa", "fr", …), or "unknown". See the module docstring for the rules."""
+    sample = _sample(texts)
     chars = Counter(sample)
     counts = script_counts(sample, chars)
     total = sum(counts.values())

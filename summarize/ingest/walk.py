@@ -6,18 +6,32 @@ Directories are read recursively in sorted order; hidden files and folders (``.g
 ``.DS_Store``) are ignored silently, files of other types are reported once each. A file named on
 the command line is read whatever its extension (as ``.txt`` unless it is a feed or a page).
 
+Links
+    A path named is followed wherever it leads: naming it says so. Inside a folder, a link that
+    leads out of every input named (``/etc/shadow``, a home folder) is skipped and reported unless
+    ``follow_symlinks``: a folder of articles does not vouch for where its links point, and what they
+    reach ends up in a digest that may be published.
+
+The tool's own outputs
+    Folders in ``exclude`` (the run's ``--out`` and ``--archive``) are not walked, silently; a digest
+    of another run found in a walked folder (``summarize.ingest.outputs``) is not read either, with
+    one note per folder: an output inside an input folder would otherwise come back as articles.
+
 Limits
     ``max_article_chars`` (default ``DEFAULT_MAX_ARTICLE_CHARS``) caps one article (title + body, in
     characters); a longer article is skipped with a message naming its size, the limit and
     ``--max-article-chars``. The readers also reject, from their size alone, files and feed lines
-    that cannot fit.
+    that cannot fit. The limit itself may not pass ``HARD_MAX_ARTICLE_CHARS`` (``ValueError``): every
+    stage holds an article whole, and past that ceiling no run finishes in the memory of one machine.
 
 Duplicates
     Article ids are unique across the whole run. A later article with the id and the text of an
     earlier one is skipped ("duplicate of …"); one with the same id but a different text is kept
-    under a new id (``ID-2``, ``ID-3``, …) and noted: two different articles are never merged or
-    lost because a feed reused an id. A file named twice (or named and inside a named folder) is
-    read once.
+    under a new id (``ID~2``, ``ID~3``, …) and noted: two different articles are never merged or
+    lost because a feed reused an id. The ``~`` is what ids are least likely to use: the input is
+    streamed, so ids still to come cannot be avoided, only made unlikely to meet; a later article
+    whose own id was taken by a rename is renamed in turn, with a note naming the rename. A file
+    named twice (or named and inside a named folder) is read once.
 
 Missing paths
     A path that does not exist is a problem like any other and the other paths are still read;
@@ -37,14 +51,36 @@ import stat
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from summarize.ingest.fields import clean_field, read_date, shows_anything
 from summarize.ingest.language import detect_language
-from summarize.ingest.problems import RAISE_HINT, InputError, InputProblem, Skip, unexpected
+from summarize.ingest.outputs import own_output
+from summarize.ingest.problems import RAISE_HINT, InputError, InputProblem, Skip, shown, unexpected
 from summarize.ingest.readers import FEED_SUFFIXES, HTML_SUFFIXES, SUPPORTED_SUFFIXES, TITLE_MAX_CHARS, FormatReader
 from summarize.records import Article
-from summarize.settings import DEFAULT_MAX_ARTICLE_CHARS
+from summarize.settings import DEFAULT_MAX_ARTICLE_CHARS, HARD_MAX_ARTICLE_CHARS
 
+# 10 million characters (about 18 MB of Arabic, 50 times the default limit, days of translation on a
+# CPU) is the most one article may be. Reading holds about two copies of it; cleaning, segmenting and
+# the translation cache hold more, so past it memory, not the limit, would decide how a run ends.
+LINK_OUTSIDE = "a link that leads out of the inputs named: not followed (--follow-symlinks follows it)"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Hashed in slices, so that a long article is never encoded whole a second time.
+_HASH_SLICE = 1 << 20
+
+
+def check_max_article_chars(max_article_chars: int) -> int:
+    """``max_article_chars`` when it is a usable per-article limit; ``ValueError`` (one line, naming
+    ``HARD_MAX_ARTICLE_CHARS`` for one too large) otherwise."""
+    if isinstance(max_article_chars, bool) or not isinstance(max_article_chars, int):
+        raise ValueError(f"max_article_chars must be a whole number, not {max_article_chars!r}")
+    if max_article_chars < 1:
+        raise ValueError(f"max_article_chars must be positive, not {max_article_chars}")
+    if max_article_chars > HARD_MAX_ARTICLE_CHARS:
+        raise ValueError(f"max_article_chars of {max_article_chars:,} is over the ceiling of "
+                         f"{HARD_MAX_ARTICLE_CHARS:,} characters (HARD_MAX_ARTICLE_CHARS): an article that long "
+                         f"cannot be read, cleaned and translated in bounded memory")
+    return max_article_chars
 
 
 def read_articles(
@@ -52,27 +88,40 @@ def read_articles(
     problems: list[InputProblem] | None = None,
     *,
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS,
+    follow_symlinks: bool = False,
+    exclude: Iterable[str | Path] = (),
 ) -> Iterator[Article]:
     """Yield the articles of every path in order; files of a directory in sorted order.
 
     What cannot be read is skipped and recorded in ``problems`` (one ``InputProblem`` each, reason on
     one line; nothing is logged here). A missing path is such a problem; ``InputError`` is raised,
-    before anything is read, only when *no* path exists. See the docstrings of this module, of
-    ``readers`` and of ``decode`` for the formats, encodings, the size limit and duplicate ids."""
-    if max_article_chars < 1:
-        raise ValueError(f"max_article_chars must be positive, not {max_article_chars}")
-    problems = [] if problems is None else problems
-    paths = [Path(p) for p in paths]
+    when iterating and before anything is read, only when *no* path exists. ``max_article_chars`` is
+    checked at once (``check_max_article_chars``). ``follow_symlinks``: follow links inside folders
+    wherever they lead. ``exclude``: folders not to walk (the run's own output folders). See the
+    docstrings of this module, of ``readers`` and of ``decode`` for the formats, encodings, the size
+    limit and duplicate ids."""
+    check_max_article_chars(max_article_chars)
+    return _read_articles([Path(p) for p in paths], [] if problems is None else problems, max_article_chars,
+                          follow_symlinks, [os.path.realpath(p) for p in exclude])
+
+
+def _read_articles(paths: list[Path], problems: list[InputProblem], max_article_chars: int, follow_symlinks: bool,
+                   exclude: list[str]) -> Iterator[Article]:
     present = [_exists(p) for p in paths]
     if paths and not any(present):
-        raise InputError("; ".join(f"{p}: no such file or directory" for p in paths))
-    reader = _Reader(problems, max_article_chars)
+        raise InputError("; ".join(f"{shown(p)}: no such file or directory" for p in paths))
+    named = [os.path.realpath(p) for p, exists in zip(paths, present) if exists]
+    reader = _Reader(problems, max_article_chars, follow_symlinks=follow_symlinks, named=named)
     for path, exists in zip(paths, present):
         if not exists:
             broken = " (a broken link)" if path.is_symlink() else ""
-            problems.append(InputProblem(str(path), f"no such file or directory{broken}"))
+            problems.append(InputProblem(shown(path), f"no such file or directory{broken}"))
         elif path.is_dir():
-            yield from reader.read_directory(path)
+            real = os.path.realpath(path)
+            # A folder excluded is only skipped below a folder named outside it: naming a folder inside
+            # --archive reads it.
+            reader.excluded = [e for e in exclude if not _within(real, e)]
+            yield from reader.read_directory(path, real)
         else:
             yield from reader.read_file(path, named=True)
 
@@ -84,16 +133,26 @@ def _exists(path: Path) -> bool:
         return False
 
 
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 class _Reader(FormatReader):
-    def __init__(self, problems: list[InputProblem], max_article_chars: int):
+    def __init__(self, problems: list[InputProblem], max_article_chars: int, *, follow_symlinks: bool,
+                 named: list[str]):
         super().__init__(problems, max_article_chars)
+        self.follow_symlinks = follow_symlinks
+        self.named = named  # real paths of the inputs named: where links inside folders may lead
+        self.excluded: list[str] = []
         self.seen_files: set[str] = set()
         self.seen_dirs: set[tuple[int, int]] = set()
-        self.ids: dict[str, tuple[str, bytes]] = {}  # id -> (origin, digest of title and text)
+        # id -> (origin, digest of title and text, the id it was renamed from or None)
+        self.ids: dict[str, tuple[str, bytes, str | None]] = {}
+        self.guesses_noted: set[tuple[str, str]] = set()  # (input file, day-month guess) noted once
 
     # --- files and folders --------------------------------------------------------------------------
 
-    def read_directory(self, folder: Path) -> Iterator[Article]:
+    def read_directory(self, folder: Path, real: str) -> Iterator[Article]:
         try:
             info = folder.stat()
         except OSError as exc:
@@ -108,20 +167,37 @@ class _Reader(FormatReader):
         except OSError as exc:
             self.problem(folder, f"cannot list folder: {exc.strerror or exc}")
             return
+        outputs: list[str] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
+            path, real_path = Path(entry.path), os.path.join(real, entry.name)
+            if _is_link(entry):
+                real_path = os.path.realpath(entry.path)
+                if not self.follow_symlinks and os.path.exists(real_path) and not self._inside_inputs(real_path):
+                    self.problem(path, LINK_OUTSIDE)
+                    continue
+            if any(_within(real_path, e) for e in self.excluded):
+                continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
             if is_dir:
-                yield from self.read_directory(path)
+                yield from self.read_directory(path, real_path)
+            elif own_output(path):
+                outputs.append(entry.name)
             elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 self.problem(path, f"not a supported file type ({path.suffix.lower() or 'no extension'})")
             else:
                 yield from self.read_file(path, named=False)
+        if outputs:
+            listed = ", ".join(outputs[:4]) + (", …" if len(outputs) > 4 else "")
+            self.problem(folder, f"{len(outputs)} digest file{'s' if len(outputs) > 1 else ''} written by summarize "
+                                 f"not read as articles ({listed})", skipped=False)
+
+    def _inside_inputs(self, real: str) -> bool:
+        return any(_within(real, named) for named in self.named)
 
     def read_file(self, path: Path, *, named: bool) -> Iterator[Article]:
         try:
@@ -141,12 +217,18 @@ class _Reader(FormatReader):
         if info.st_size == 0:
             self.problem(path, "empty file")
             return
+        if named:
+            kind = own_output(path)
+            if kind:
+                self.problem(path, f"a digest written by summarize ({kind}), not an article")
+                return
         suffix = path.suffix.lower()
         try:
             if suffix in FEED_SUFFIXES:
                 yield from self.read_feed(path)
                 return
-            article = self.read_page(path, info.st_size) if suffix in HTML_SUFFIXES else self.read_text(path, info.st_size)
+            read = self.read_page if suffix in HTML_SUFFIXES else self.read_text
+            article = read(path, info.st_size)
         except Skip as skip:
             self.problem(path, skip.reason)
             return
@@ -156,15 +238,16 @@ class _Reader(FormatReader):
         except Exception as exc:  # a bug met on strange input: lose this file, not the run
             self.problem(path, unexpected(exc))
             return
-        article = self.finish(article)
+        article = self.finish(article, path)
         if article is not None:
             yield article
 
     # --- every article ------------------------------------------------------------------------------
 
-    def finish(self, article: Article) -> Article | None:
-        """Checks shared by all formats: surrogates, title length, emptiness, size, duplicate ids,
-        language. None when the article is skipped (the problem is recorded)."""
+    def finish(self, article: Article, file: Path) -> Article | None:
+        """Checks shared by all formats: surrogates, control characters, title length, emptiness,
+        size, dates, duplicate ids, language. None when the article is skipped (the problem is
+        recorded). ``file`` is the input it came from (notes given once per file)."""
         fields = {name: getattr(article, name) for name in ("id", "title", "text", "source", "url", "date")}
         lone = 0
         for name, value in fields.items():
@@ -176,32 +259,71 @@ class _Reader(FormatReader):
             self.problem(article.origin, f"{lone} unpaired UTF-16 surrogates replaced", skipped=False)
         title, text = fields["title"].strip(), fields["text"].strip()
         if len(title) > TITLE_MAX_CHARS:
-            title, text = "", f"{fields['title'].strip()}\n{text}".strip()
+            title, text = "", f"{title}\n{text}".strip()
+        title = clean_field(title) or ""
         if not text:
             self.problem(article.origin, "no article text")
+            return None
+        if not shows_anything(text):
+            self.problem(article.origin, "no article text: only characters that show nothing (tatweel, spaces, "
+                                         "zero-width or control characters)")
             return None
         length = len(title) + len(text)
         if length > self.max_chars:
             self.problem(article.origin, f"too long: {length:,} characters, over the per-article limit of "
                                          f"{self.max_chars:,} characters ({RAISE_HINT})")
             return None
+        article_id = clean_field(fields["id"], identifier=True) or "article"
+        article_id = self._unique_id(article_id, title, text, article.origin)
+        if article_id is None:
+            return None
+        date = self._date(fields["date"], article.origin, file)  # after the duplicates: no note on one skipped
+        source, url = clean_field(fields["source"]), clean_field(fields["url"], identifier=True)
+        return Article(id=article_id, title=title, text=text, source=source, url=url,
+                       date=date, origin=article.origin, language=detect_language(title, text),
+                       title_from=(article.title_from or "input") if title else None,
+                       source_from="input" if source else None, date_from="input" if date else None)
+
+    def _date(self, raw: str | None, origin: str, file: Path) -> str | None:
+        if raw is None:
+            return None
+        date, note, guess = read_date(raw)
+        if note and (guess is None or (str(file), guess) not in self.guesses_noted):
+            self.problem(origin, note, skipped=False)
+            if guess is not None:
+                self.guesses_noted.add((str(file), guess))
+        return date
+
+    def _unique_id(self, article_id: str, title: str, text: str, origin: str) -> str | None:
+        """The id the article is kept under, or None for a duplicate (the problems are recorded)."""
         # A digest, not the text: the table of ids seen must stay small for a feed of any size.
-        digest = hashlib.blake2b(f"{title}\n{text}".encode(), digest_size=8).digest()
-        article_id = fields["id"]
+        digest = hashlib.blake2b(title.encode(), digest_size=8)
+        digest.update(b"\n")
+        for start in range(0, len(text), _HASH_SLICE):
+            digest.update(text[start:start + _HASH_SLICE].encode())
+        fingerprint = digest.digest()
+        renamed_from = None
         if article_id in self.ids:
-            first, first_digest = self.ids[article_id]
-            if first_digest == digest:
-                self.problem(article.origin, f"duplicate of {first} (same id {article_id} and same text)")
+            first, first_fingerprint, first_renamed_from = self.ids[article_id]
+            if first_fingerprint == fingerprint:
+                same = (f"same id {article_id} and same text" if first_renamed_from is None else
+                        f"same text; {article_id} is the id it was kept as, renamed from {first_renamed_from}")
+                self.problem(origin, f"duplicate of {first} ({same})")
                 return None
             n = 2
-            while f"{article_id}-{n}" in self.ids:
+            while f"{article_id}~{n}" in self.ids:
                 n += 1
-            renamed = f"{article_id}-{n}"
-            self.problem(article.origin, f"duplicate id {article_id} (first at {first}), different text: "
-                                         f"kept as {renamed}", skipped=False)
-            article_id = renamed
-        self.ids[article_id] = (article.origin, digest)
-        return Article(id=article_id, title=title, text=text, source=fields["source"], url=fields["url"],
-                       date=fields["date"], origin=article.origin, language=detect_language(f"{title}\n{text}"),
-                       title_from=(article.title_from or "input") if title else None,
-                       source_from="input" if fields["source"] else None, date_from="input" if fields["date"] else None)
+            renamed = f"{article_id}~{n}"
+            taken = (f"duplicate id {article_id} (first at {first})" if first_renamed_from is None else
+                     f"id {article_id} already given to {first} (renamed from its duplicate id {first_renamed_from})")
+            self.problem(origin, f"{taken}, different text: kept as {renamed}", skipped=False)
+            article_id, renamed_from = renamed, article_id
+        self.ids[article_id] = (origin, fingerprint, renamed_from)
+        return article_id
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False

@@ -84,3 +84,40 @@ def test_a_read_only_place_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
     with pytest.raises(UserError, match=r"--out .*: cannot write in .* \(the file system is read-only\)"):
         check_writable_folder(str(tmp_path / "out"), "--out")
+
+
+def test_a_limit_over_the_hard_ceiling_is_one_line_before_any_work(tmp_path):
+    result = run_cli("digest", str(SEEDS), "--out", str(tmp_path / "out"),
+                     env={"SUMMARIZE_MAX_ARTICLE_CHARS": "100000000"})
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "over the ceiling of 10,000,000 characters" in result.stderr
+
+
+def test_the_out_folder_inside_an_input_folder_is_not_read_back(tmp_path, tiny_models):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    (inputs / seed.name).write_bytes(seed.read_bytes())
+    models = ["--translator", str(tiny_models["translator"]), "--summarizer", "extractive", "--beams", "1"]
+    for _ in range(2):  # the second run finds the first run's digest inside its input folder
+        result = run_cli("digest", str(inputs), "--out", str(inputs / "digest"), *models)
+        assert result.returncode == 0, result.stderr
+    import json
+
+    data = json.loads((inputs / "digest" / "digest.json").read_text(encoding="utf-8"))
+    assert [a["id"] for a in data["articles"]] == [seed.stem] and data["errors"] == []
+
+
+def test_links_out_of_an_input_folder_need_follow_symlinks(tmp_path):
+    outside, inputs = tmp_path / "outside", tmp_path / "inputs"
+    outside.mkdir()
+    inputs.mkdir()
+    secret = outside / "secret.txt"
+    secret.write_text("سر\nنص لا يجوز أن يقرأ من خارج المجلد.", encoding="utf-8")
+    (inputs / "link.txt").symlink_to(secret)
+    (inputs / "page.txt").write_bytes((SEEDS / "001_0c78ca7147f8a450.txt").read_bytes())
+    plain = run_cli("segment", str(inputs))
+    assert plain.returncode == 0 and "نص لا يجوز" not in plain.stdout
+    assert "a link that leads out of the inputs named: not followed" in plain.stderr
+    followed = run_cli("segment", str(inputs), "--follow-symlinks")
+    assert followed.returncode == 0 and "نص لا يجوز أن يقرأ من خارج المجلد." in followed.stdout

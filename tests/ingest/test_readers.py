@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarize.clean import clean_article
-from summarize.ingest import DEFAULT_MAX_ARTICLE_CHARS, read_articles
+from summarize.ingest import DEFAULT_MAX_ARTICLE_CHARS, HARD_MAX_ARTICLE_CHARS, read_articles
 from summarize.segment import segment_article
 from tests.ingest.samples import ARTICLE, BODY, TITLE, count_words, read, write_feed
 
@@ -36,7 +36,7 @@ def test_jsonl_feed_keeps_id_source_url_and_date(tmp_path):
     first, second = read_articles([feed])
     assert (first.id, first.title, first.text, first.source, first.url, first.date) == (
         "a-1", "عنوان", "نص الخبر.", "BBC", "http://x/1", "2018-05-08")
-    assert (second.id, second.source, second.url, second.date) == ("a-2", "CNN", None, "2015-08-10 10:00")
+    assert (second.id, second.source, second.url, second.date) == ("a-2", "CNN", None, "2015-08-10")  # its day
     assert first.origin.endswith("day.jsonl:1")
 
 
@@ -131,12 +131,23 @@ def test_a_feed_line_too_long_to_hold_is_skipped_without_losing_the_next(tmp_pat
 
 
 @pytest.mark.slow
-def test_a_20_mb_text_file_reads_when_the_limit_allows_it(tmp_path):
+def test_a_17_mb_text_file_reads_when_the_limit_allows_it(tmp_path):
     big = tmp_path / "big.txt"
     paragraph = BODY.replace("\n", " ")
-    big.write_text(TITLE + "\n" + "\n".join([paragraph] * (20_000_000 // len(paragraph.encode()))), encoding="utf-8")
-    (article,), problems = read([big], max_article_chars=25_000_000)
+    big.write_text(TITLE + "\n" + "\n".join([paragraph] * (17_000_000 // len(paragraph.encode()))), encoding="utf-8")
+    (article,), problems = read([big], max_article_chars=HARD_MAX_ARTICLE_CHARS)
     assert problems == [] and article.title == TITLE and article.language == "ar"
+
+
+def test_reading_a_text_file_holds_no_copy_per_line(tmp_path):
+    # Many short lines: a list of lines (and the body joined from it) would cost ten times the file.
+    path = tmp_path / "lines.txt"
+    path.write_text(TITLE + "\n" + "كلمة\n" * 200_000, encoding="utf-8")
+    size = path.stat().st_size
+    count, peak = _peak_while_reading(path, max_article_chars=HARD_MAX_ARTICLE_CHARS)
+    assert count == 1
+    # The bytes, and the text while UTF-8 is decoded into it: about four times the file, at the peak.
+    assert peak < 5 * size, f"peak {peak / 1e6:.1f} MB while reading a {size / 1e6:.1f} MB file"
 
 
 def _write_feed_of_size(path: Path, size: int, text_repeats: int) -> int:
@@ -193,3 +204,81 @@ def test_one_100_kb_paragraph_without_punctuation_is_read_and_segmented_without_
     assert time.perf_counter() - started < 20
     assert [w for s in segmented.segments for w in s.split()] == paragraph.split()
     assert all(len(s.split()) <= 64 for s in segmented.segments)
+
+
+# --- JSON that is not JSON Lines -------------------------------------------------------------------------
+
+
+def _rows(n: int) -> list[dict]:
+    return [{"id": f"r{i}", "title_ar": "عنوان", "text_ar": f"{BODY} {i}", "date": "2018-05-08"} for i in range(1, n + 1)]
+
+
+def test_a_pretty_printed_json_array_saved_as_jsonl_is_read_element_by_element_and_said_once(tmp_path):
+    feed = tmp_path / "day.jsonl"
+    feed.write_text(json.dumps(_rows(3), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    articles, problems = read([feed])
+    assert [a.id for a in articles] == ["r1", "r2", "r3"] and all(a.date == "2018-05-08" for a in articles)
+    assert [a.origin for a in articles] == [f"{feed}:2", f"{feed}:8", f"{feed}:14"]  # the line each starts on
+    assert [(p.input, p.reason, p.skipped) for p in problems] == [
+        (str(feed), "a JSON array, not JSON Lines: read element by element (jq -c '.[]' converts it)", False)]
+
+
+def test_a_one_line_json_array_gives_its_elements_ids_by_position(tmp_path):
+    feed = tmp_path / "dump.jsonl"
+    feed.write_text(json.dumps([{"text_ar": "نص أول."}, {"text_ar": "نص ثان."}], ensure_ascii=False), encoding="utf-8")
+    articles, problems = read([feed])
+    assert [(a.id, a.text) for a in articles] == [("dump-1", "نص أول."), ("dump-2", "نص ثان.")]
+    assert len(problems) == 1 and not problems[0].skipped
+
+
+def test_bad_elements_of_an_array_lose_only_themselves(tmp_path):
+    feed = tmp_path / "f.jsonl"
+    feed.write_text('[\n  {"id": "a", "text_ar": "نص."},\n  {"id": "b", "text_ar": oops},\n  42,\n'
+                    '  {"id": "c", "text_ar": "' + "كلمة " * 14_000 + '"},\n  {"id": "d", "text_ar": "نص آخر."}\n]\n',
+                    encoding="utf-8")
+    articles, problems = read([feed], max_article_chars=100)
+    assert [a.id for a in articles] == ["a", "d"]
+    got = {p.input.rsplit(":", 1)[1]: p.reason for p in problems if p.skipped}
+    assert got["3"].startswith("malformed JSON") and got["4"] == "element is a JSON number, not an object"
+    assert got["5"].startswith("too long: an element of 70,")  # never held: longer than any article can be
+
+
+def test_a_truncated_array_is_one_problem_after_the_elements_it_holds(tmp_path):
+    feed = tmp_path / "f.jsonl"
+    feed.write_text(json.dumps(_rows(2), ensure_ascii=False, indent=2)[:-40], encoding="utf-8")
+    articles, problems = read([feed])
+    assert [a.id for a in articles] == ["r1"]
+    assert [p.reason for p in problems if p.skipped] == ["malformed JSON: the file ends inside this element"]
+
+
+def test_pretty_printed_objects_one_after_another_are_read_one_by_one(tmp_path):
+    feed = tmp_path / "jq.jsonl"  # what `jq . feed.jsonl` writes
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False, indent=2) + "\n" for r in _rows(2)), encoding="utf-8")
+    articles, problems = read([feed])
+    assert [a.id for a in articles] == ["r1", "r2"]
+    assert [p.reason for p in problems] == [
+        "JSON objects over several lines, not JSON Lines: read one by one (jq -c . converts it)"]
+
+
+def test_json_lines_whose_first_line_is_an_array_are_still_json_lines(tmp_path):
+    feed = write_feed(tmp_path / "f.jsonl", [[1, 2], {"id": "ok", "text_ar": "نص."}, "[3]"])
+    articles, problems = read([feed])
+    assert [a.id for a in articles] == ["ok"]
+    assert [(p.input.rsplit(":", 1)[1], p.reason) for p in problems] == [
+        ("1", "line is a JSON array, not an object"), ("3", "line is a JSON array, not an object")]
+
+
+def test_a_20_mb_pretty_printed_array_is_streamed_with_bounded_memory(tmp_path):
+    feed = tmp_path / "big.jsonl"
+    text = "\n".join([BODY] * 300)
+    n = 0
+    with open(feed, "w", encoding="utf-8") as fh:
+        fh.write("[\n")
+        while fh.tell() < 20_000_000:
+            n += 1
+            fh.write(("" if n == 1 else ",\n") + json.dumps({"id": f"a{n}", "text_ar": f"{text} {n}"}, ensure_ascii=False,
+                                                          indent=2))
+        fh.write("\n]\n")
+    count, peak = _peak_while_reading(feed)
+    assert count == n
+    assert peak < 5_000_000, f"peak {peak / 1e6:.1f} MB while reading a {feed.stat().st_size / 1e6:.0f} MB array"

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from summarize.ingest import InputError, InputProblem, read_articles, readers
+from summarize.ingest import (
+    HARD_MAX_ARTICLE_CHARS,
+    InputError,
+    InputProblem,
+    check_max_article_chars,
+    read_articles,
+    readers,
+)
 from tests.ingest.samples import ARTICLE, BODY, ENGLISH, PAGE, SEEDS, TITLE, read, reasons, write_feed
 
 
@@ -94,6 +101,18 @@ def test_an_article_over_the_limit_is_skipped_and_read_when_the_limit_is_raised(
                               "per-article limit of 100 characters can take (raise it with --max-article-chars)")
 
 
+def test_a_limit_over_the_hard_ceiling_is_refused_at_once_with_its_name(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    with pytest.raises(ValueError, match="HARD_MAX_ARTICLE_CHARS") as error:
+        read_articles([tmp_path], max_article_chars=HARD_MAX_ARTICLE_CHARS + 1)  # not even iterated
+    assert f"{HARD_MAX_ARTICLE_CHARS:,}" in str(error.value) and "\n" not in str(error.value)
+    assert [a.id for a in read_articles([tmp_path], max_article_chars=HARD_MAX_ARTICLE_CHARS)] == ["a"]
+    assert check_max_article_chars(HARD_MAX_ARTICLE_CHARS) == HARD_MAX_ARTICLE_CHARS
+    for bad in (0, -1, True, 1.5, "100"):
+        with pytest.raises(ValueError):
+            check_max_article_chars(bad)
+
+
 # --- duplicates ------------------------------------------------------------------------------------------
 
 
@@ -102,16 +121,35 @@ def test_duplicate_ids_same_text_skipped_different_text_renamed(tmp_path):
         {"id": "a", "text_ar": "نص أول."},
         {"id": "a", "text_ar": "نص أول."},
         {"id": "a", "text_ar": "نص مختلف."},
-        {"id": "a-2", "text_ar": "نص ثالث."},
+        {"id": "a-2", "text_ar": "نص ثالث."},  # a real id, not taken by the rename above
     ])
     (tmp_path / "a.txt").write_text("نص أول.", encoding="utf-8")  # same id and text as feed line 1
     articles, problems = read([feed, tmp_path / "a.txt"])
-    assert [(a.id, a.text) for a in articles] == [("a", "نص أول."), ("a-2", "نص مختلف."), ("a-2-2", "نص ثالث.")]
+    assert [(a.id, a.text) for a in articles] == [("a", "نص أول."), ("a~2", "نص مختلف."), ("a-2", "نص ثالث.")]
     assert [(p.input, p.reason, p.skipped) for p in problems] == [
         (f"{feed}:2", f"duplicate of {feed}:1 (same id a and same text)", True),
-        (f"{feed}:3", f"duplicate id a (first at {feed}:1), different text: kept as a-2", False),
-        (f"{feed}:4", f"duplicate id a-2 (first at {feed}:3), different text: kept as a-2-2", False),
+        (f"{feed}:3", f"duplicate id a (first at {feed}:1), different text: kept as a~2", False),
         (str(tmp_path / "a.txt"), f"duplicate of {feed}:1 (same id a and same text)", True),
+    ]
+
+
+def test_a_later_article_whose_id_a_rename_took_is_renamed_with_a_true_note(tmp_path):
+    feed = write_feed(tmp_path / "f.jsonl", [
+        {"id": "d", "text_ar": "نص أول."},
+        {"id": "d", "text_ar": "نص ثان."},     # renamed d~2
+        {"id": "d~2", "text_ar": "نص ثالث."},  # its own id, already given to line 2
+        {"id": "d~2", "text_ar": "نص ثان."},   # line 2 again
+        {"id": "d", "text_ar": "نص رابع."},    # d~2 and d~3 are taken: d~4
+    ])
+    articles, problems = read([feed])
+    assert [(a.id, a.text) for a in articles] == [
+        ("d", "نص أول."), ("d~2", "نص ثان."), ("d~2~2", "نص ثالث."), ("d~3", "نص رابع.")]
+    assert len({a.id for a in articles}) == len(articles)
+    assert [(p.input, p.reason) for p in problems] == [
+        (f"{feed}:2", f"duplicate id d (first at {feed}:1), different text: kept as d~2"),
+        (f"{feed}:3", f"id d~2 already given to {feed}:2 (renamed from its duplicate id d), different text: kept as d~2~2"),
+        (f"{feed}:4", f"duplicate of {feed}:2 (same text; d~2 is the id it was kept as, renamed from d)"),
+        (f"{feed}:5", f"duplicate id d (first at {feed}:1), different text: kept as d~3"),
     ]
 
 
