@@ -2,7 +2,10 @@
 for the translation model.
 
 Invariant (tested with hypothesis): no text is lost. Every cut falls on whitespace, so the words of
-all segments, in order, are exactly ``text.split()``; segments are stripped and never empty.
+all segments, in order, are exactly ``text.split()`` — except inside a single word that alone is
+longer than the limit (a run of letters with no space, a base64 blob, a base letter with hundreds of
+combining marks): such a word is cut by tokens into consecutive pieces that join back into it.
+Segments are stripped and never empty.
 """
 from __future__ import annotations
 
@@ -185,8 +188,9 @@ def _split_once(sentence: str, total: int, max_tokens: int, count_tokens: CountT
 
 
 def _fit(sentence: str, total: int, max_tokens: int, count_tokens: CountTokens) -> list[str]:
-    """Split until every piece counts ≤ max_tokens or is a single word. Each round costs two batch
-    calls per over-long piece (its words, then its parts), so a 100 KB unpunctuated paragraph costs a
+    """Split until every piece counts ≤ max_tokens: at whitespace while a piece has several words, then
+    any single word still too long by its tokens (``split_word``). Each round costs two batch calls
+    per over-long piece (its words, then its parts), so a 100 KB unpunctuated paragraph costs a
     handful of calls, not one per word; iterative, so a poor estimate cannot exhaust the stack."""
     pieces = [(sentence, total)]
     while any(count > max_tokens and _MULTIWORD.search(text) for text, count in pieces):
@@ -198,14 +202,84 @@ def _fit(sentence: str, total: int, max_tokens: int, count_tokens: CountTokens) 
             else:
                 next_round.append((text, count))
         pieces = next_round
-    return [text for text, _ in pieces]
+    return [part for text, count in pieces
+            for part in (split_word(text, max_tokens, count_tokens) if count > max_tokens else [text])]
+
+
+# Prefix lengths measured per tokenizer call when cutting a word: each call narrows the range
+# sixteenfold, so a piece costs about three batch calls whatever the word's length.
+_PROBES = 16
+# The first call's lengths, as multiples of the guess: close around it, where the answer nearly
+# always is (a word's tokens are spread about evenly), and far enough out to bracket it when not.
+_GUESS_FACTORS = (0.25, 0.5, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.25, 2.0, 4.0)
+
+
+def _longest_fitting(word: str, start: int, guess: float, limit: int, count_tokens: CountTokens) -> tuple[int, int]:
+    """The longest prefix of ``word[start:]`` counting ≤ ``limit`` tokens (at least one character),
+    searched from ``guess`` characters, and its count. Tokenizers count prefixes nearly but not
+    strictly monotonically, so only a length measured to fit is ever accepted: the result fits
+    whatever the tokenizer does (one character over the limit alone excepted), and the search is
+    the same on every run."""
+    rest = len(word) - start
+    counts: dict[int, int] = {}
+
+    def measure(lengths) -> None:
+        new = sorted({n for n in lengths if 0 < n <= rest} - counts.keys())
+        counts.update(zip(new, count_tokens([word[start:start + n] for n in new])))
+
+    measure(min(rest, max(1, round(guess * f))) for f in _GUESS_FACTORS)
+    while True:
+        high = min((n for n, c in counts.items() if c > limit), default=rest + 1)
+        low = max((n for n, c in counts.items() if c <= limit and n < high), default=0)
+        if high - low <= 1:
+            break
+        if high > rest:  # everything measured fits: look further out
+            measure(min(rest, max(1, low) * 2 ** k) for k in range(5))
+        else:
+            step = (high - low) / _PROBES
+            measure(low + max(1, round(step * i)) for i in range(1, _PROBES))
+    length = max(low, 1)
+    measure([length])
+    return length, counts[length]
+
+
+def split_word(word: str, max_tokens: int, count_tokens: CountTokens) -> list[str]:
+    """A word with no space in it cut into consecutive pieces of at most ``max_tokens`` tokens each (as
+    ``count_tokens`` counts each piece alone), that join back into the word. Pieces aim at equal
+    size, so a word just over the limit halves instead of leaving a scrap. The word stays whole only
+    when no piece could fit (special tokens alone fill the limit); a single character over the limit
+    on its own is a piece of its own. Neither happens with a real model's tokenizer and limit."""
+    total, overhead = count_tokens([word, ""])
+    if total <= max_tokens or overhead >= max_tokens:
+        return [word]
+    room = max_tokens - overhead
+    # What is left to place, estimated as the total less what the pieces so far took. Pieces counted
+    # alone take a little more than in context, so near the end the estimate is replaced by a count
+    # of the (by then short) rest.
+    left, exact = total - overhead, True
+    pieces: list[str] = []
+    start = 0
+    while start < len(word):
+        if not exact and left <= 2 * room:
+            left, exact = count_tokens([word[start:]])[0] - overhead, True
+        if exact and left <= room:
+            pieces.append(word[start:])
+            break
+        share = math.ceil(left / math.ceil(left / room))  # the next piece's part of equal shares
+        length, count = _longest_fitting(word, start, (len(word) - start) * share / left, overhead + share,
+                                         count_tokens)
+        pieces.append(word[start:start + length])
+        start += length
+        left, exact = max(left - max(count - overhead, 0), 1), False
+    return pieces
 
 
 def split_long(sentence: str, max_tokens: int, count_tokens: CountTokens) -> list[str]:
     """``[sentence]`` if it fits in ``max_tokens`` (as counted by the batch function
     ``count_tokens``), else pieces cut at the safest points available — after a stop inside a
     quotation, after ، , ; :, before a stand-alone conjunction, at a space — each ≤ max_tokens. A
-    single word longer than the limit (a URL) stays whole. Nothing is dropped or truncated."""
+    single word longer than the limit (a URL, a base64 blob) is cut by its tokens (``split_word``).
+    Nothing is dropped or truncated."""
     if max_tokens < 1:
         raise ValueError(f"max_tokens must be at least 1, not {max_tokens}")
     sentence = sentence.strip()
@@ -235,7 +309,7 @@ def _fit_paragraphs(
 
 
 def segment_text(text: str, max_tokens: int, count_tokens: CountTokens) -> list[list[str]]:
-    """Paragraphs of sentences, every sentence ≤ max_tokens (or a single unsplittable word)."""
+    """Paragraphs of sentences, every sentence ≤ max_tokens."""
     return _fit_paragraphs([split_sentences(p) for p in split_paragraphs(text)], max_tokens, count_tokens)
 
 

@@ -32,8 +32,12 @@ class Translator:
         token_budget: int = TRANSLATION_TOKEN_BUDGET,
         max_segment_tokens: int = 256,
         cache: "Cache | None" = None,
+        batching: str = "cap",
     ) -> None:
+        """``batching``: which segments may share a batch (``summarize.batching.BATCHING``); by cap, the
+        default, a segment's English does not depend on what else the run or the cache left to do."""
         self.engine = engine
+        self.batching = batching
         self.cache = cache
         self.stats = StageStats()
         self.token_budget = token_budget
@@ -63,14 +67,16 @@ class Translator:
     def describe(self) -> dict:
         """The configuration behind every translation, as ``run.translator`` records it."""
         return {**self.engine.describe(), "generation": self.generation.as_dict(), "token_budget": self.token_budget,
-                "max_segment_tokens": self.max_segment_tokens}
+                "max_segment_tokens": self.max_segment_tokens,
+                "batching": self.batching}
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.engine.token_lengths(texts)
 
     def translate_segments(self, segments: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[str]:
         return generate_batched(self.engine, segments, self.generation, token_budget=self.token_budget,
-                                on_batch=on_batch, cache=self.cache, kind="translation", stats=self.stats)
+                                on_batch=on_batch, cache=self.cache, kind="translation", stats=self.stats,
+                                batching=self.batching)
 
     def translate_articles(
         self, articles: Sequence[SegmentedArticle], *, on_batch: Callable[[int], None] | None = None

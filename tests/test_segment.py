@@ -13,6 +13,7 @@ from summarize.segment import (
     split_long,
     split_paragraphs,
     split_sentences,
+    split_word,
 )
 
 
@@ -28,6 +29,11 @@ def count_words_plus_eos(texts: list[str]) -> list[int]:
 def count_chars(texts: list[str]) -> list[int]:
     # Per-word counts that do not add up linearly (spaces count), to exercise the re-check rounds.
     return [len(t) // 4 + 1 for t in texts]
+
+
+def count_chars_plus_one(texts: list[str]) -> list[int]:
+    # One token per character and one special token: a word's pieces can be checked by hand.
+    return [len(t) + 1 for t in texts]
 
 
 class CallCounter:
@@ -175,11 +181,66 @@ def test_split_long_prefers_a_stop_inside_a_quotation():
     assert [len(p.split()) for p in abbreviated] == [10, 10]
 
 
-def test_split_long_keeps_an_over_long_word_whole():
+def test_split_long_cuts_an_over_long_word_by_its_tokens():
     url = "https://example.com/" + "a" * 300
-    pieces = split_long(f"رابط التقرير الكامل {url} كما نشرته الوزارة اليوم", 3, count_chars)
-    assert url in pieces
-    assert " ".join(pieces).split() == f"رابط التقرير الكامل {url} كما نشرته الوزارة اليوم".split()
+    sentence = f"رابط التقرير الكامل {url} كما نشرته الوزارة اليوم"
+    pieces = split_long(sentence, 3, count_chars)
+    assert max(count_chars(pieces)) <= 3
+    # The other words stay whole, around the URL's pieces, which join back into the URL.
+    latin = [i for i, p in enumerate(pieces) if p.isascii()]
+    assert latin == list(range(latin[0], latin[-1] + 1)) and len(latin) > 10
+    assert "".join(pieces[latin[0]:latin[-1] + 1]) == url
+    assert " ".join(pieces[:latin[0]]).split() == ["رابط", "التقرير", "الكامل"]
+    assert " ".join(pieces[latin[-1] + 1:]).split() == ["كما", "نشرته", "الوزارة", "اليوم"]
+
+
+def test_split_word_makes_equal_pieces_that_join_back():
+    word = "ب" * 100
+    pieces = split_word(word, 41, count_chars_plus_one)  # 101 tokens, 40 of room per piece: 3 pieces
+    assert "".join(pieces) == word
+    assert [len(p) for p in pieces] == [34, 33, 33]  # no scrap: equal shares, not 40 + 40 + 20
+
+
+def test_split_word_cuts_a_run_of_combining_marks():
+    word = "ب" + "\u064e" * 300
+    pieces = split_word(word, 64, count_chars_plus_one)
+    assert "".join(pieces) == word and len(pieces) == 5
+    assert max(count_chars_plus_one(pieces)) <= 64
+
+
+def test_split_word_keeps_a_word_whole_when_nothing_could_fit():
+    # One special token and a limit of one: no non-empty piece can ever fit, so cutting gains nothing.
+    assert split_word("كلمة", 1, count_words_plus_eos) == ["كلمة"]
+    assert split_word("قصيرة", 10, count_chars_plus_one) == ["قصيرة"]
+
+
+def test_split_word_costs_few_count_calls():
+    word = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" * 400  # 11,200 characters
+    counter = CallCounter(count_chars_plus_one)
+    pieces = split_word(word, 64, counter)
+    assert "".join(pieces) == word and max(count_chars_plus_one(pieces)) <= 64
+    assert counter.calls <= 4 * len(pieces)
+
+
+def lumpy(texts: list[str]) -> list[int]:
+    """A tokenizer-like count that is not monotonic in the prefix: runs of a letter merge into one
+    token, a digit costs two, and every text pays one special token."""
+    return [1 + sum(2 if ch.isdigit() else 1 for i, ch in enumerate(t) if i == 0 or ch != t[i - 1]) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Zs", "Cc")), min_size=1, max_size=300),
+       st.integers(min_value=2, max_value=20))
+def test_split_word_pieces_fit_and_join_back(word, limit):
+    word = "".join(word.split())
+    if not word:
+        return
+    for count in (lumpy, count_chars_plus_one):
+        pieces = split_word(word, limit, count)
+        assert "".join(pieces) == word
+        assert all(pieces)
+        assert all(n <= limit for p, n in zip(pieces, count(pieces)) if len(p) > 1)
+        assert split_word(word, limit, count) == pieces  # deterministic
 
 
 def test_split_long_respects_per_text_overhead():
@@ -282,6 +343,19 @@ def test_no_word_is_lost_on_arbitrary_text_after_cleaning(text, limit):
     paragraphs = segment_text(cleaned, limit, count_words_plus_eos)
     assert words(paragraphs) == cleaned.split()
     assert all(s and s == s.strip() for p in paragraphs for s in p)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.sampled_from(["ب" * 40, "ب" + "\u064e" * 50, "QUJD" * 12])), max_size=40).map("".join),
+       st.integers(min_value=2, max_value=12))
+def test_nothing_is_lost_and_everything_fits_with_over_long_words(text, limit):
+    """With words longer than the limit: every segment fits, and the text without its whitespace is
+    the segments' text without theirs (a cut inside a word loses nothing either)."""
+    paragraphs = segment_text(text, limit, count_chars_plus_one)
+    segments = [s for p in paragraphs for s in p]
+    assert all(n <= limit for n in count_chars_plus_one(segments))
+    assert "".join("".join(s.split()) for s in segments) == "".join(text.split())
+    assert all(s and s == s.strip() for s in segments)
 
 
 @settings(max_examples=100, deadline=None)

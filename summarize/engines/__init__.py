@@ -3,8 +3,25 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 
 from summarize.engines.base import Engine, EngineOptionError, GenerationSettings
+
+
+def _quiet_torch_until_imported() -> None:
+    """Give torch's loggers, before torch is imported, the level torch itself sets once its import
+    completes (``torch._logging._init_logs``: "torch" at WARNING, not propagated). A Ctrl-C during
+    that import (transformers imports torch for either engine) lands after modules such as
+    ``torch._subclasses.fake_tensor`` have registered exit hooks that log at INFO, and before
+    torch's logging is set up: the hooks then reach the root logger, at INFO in the CLI, and print
+    "FakeTensor cache stats:" under "interrupted". Not touched once torch is loaded, nor when the
+    embedding program has set a level itself; TORCH_LOGS still applies, torch resets these levels."""
+    torch_log = logging.getLogger("torch")
+    if "torch" not in sys.modules and torch_log.level == logging.NOTSET:
+        torch_log.setLevel(logging.WARNING)
+
+
+_quiet_torch_until_imported()
 
 ENGINES: dict[str, str] = {
     "torch": "summarize.engines.torch_engine:TorchEngine",

@@ -17,14 +17,25 @@ class EngineOptionError(UserError, ValueError):
     error, reported as one line (exit status 2)."""
 
 
+def length_class(tokens: int) -> int:
+    """The top of the length class ``tokens`` falls in: 4, 8, 12, 16, then four classes per power of
+    two (20, 24, 28, 32, 40, 48, 56, 64, 80, …, 256, 320, …), so a length is rounded up by less than a
+    quarter. Output caps are reckoned on it, so texts of one class share a cap and may share a batch
+    (``summarize.batching``) without the cap of one depending on the length of another."""
+    step = max(4, 2 ** max(tokens - 1, 0).bit_length() // 8)
+    return -(-max(tokens, 1) // step) * step
+
+
 @dataclass(frozen=True)
 class GenerationSettings:
     """Everything that changes what a model writes. Each engine maps these to its own arguments so
     the same settings mean the same thing on every backend."""
 
     num_beams: int = 4
-    # Output cap per batch: ceil(max_length_factor × longest source in tokens) + max_length_offset,
-    # further bounded by max_new_tokens. The proportional cap also stops runaway repetition loops.
+    # Output cap: ceil(max_length_factor × L) + max_length_offset, further bounded by max_new_tokens,
+    # with L the length class (``length_class``) of the batch's longest source, in tokens: batches
+    # hold texts of one cap, so it is every member's own. The proportional cap also stops runaway
+    # repetition loops.
     max_length_factor: float | None = None
     max_length_offset: int = 0
     max_new_tokens: int | None = None
@@ -35,7 +46,8 @@ class GenerationSettings:
     def output_cap(self, longest_source_tokens: int) -> int:
         caps = []
         if self.max_length_factor is not None:
-            caps.append(math.ceil(self.max_length_factor * longest_source_tokens) + self.max_length_offset)
+            caps.append(math.ceil(self.max_length_factor * length_class(longest_source_tokens))
+                        + self.max_length_offset)
         if self.max_new_tokens is not None:
             caps.append(self.max_new_tokens)
         if not caps:
@@ -116,6 +128,14 @@ class TokenizedEngine(Engine):
         if not texts:
             return []
         return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+
+    def refuse_over_long(self, longest: int) -> None:
+        """Never truncate silently, nor let torch index past its positions (an IndexError): the stages
+        above split every text to the model's limit (``summarize.segment``), so an input longer than
+        that here is a bug, reported the same way on every engine."""
+        if longest > self.max_input_tokens:
+            raise ValueError(f"an input of {longest} tokens is longer than the {self.max_input_tokens} tokens "
+                             f"{self.model.name} reads; split it before generating")
 
     def identity(self) -> dict[str, Any]:
         identity = super().identity()

@@ -220,10 +220,7 @@ class CTranslate2Engine(TokenizedEngine):
         _switch_to(self)
         ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
         longest = max(len(row) for row in ids)
-        if longest > self.max_input_tokens:
-            # Never truncated silently: the stages above split long texts before they get here.
-            raise ValueError(f"an input of {longest} tokens is longer than the {self.max_input_tokens} tokens "
-                             f"{self.model.name} reads; split it before generating")
+        self.refuse_over_long(longest)
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
         # As the torch engine: the cap comes from the longest source of the batch and stays within the
         # decoder's positions.

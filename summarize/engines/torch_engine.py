@@ -71,6 +71,7 @@ class TorchEngine(TokenizedEngine):
             return []
         torch = self._torch
         encoded = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
+        self.refuse_over_long(encoded["input_ids"].shape[1])
         # The decoder has as many positions as the encoder: a longer output would index past them.
         cap = min(settings.output_cap(encoded["input_ids"].shape[1]), self.max_input_tokens - 1)
         config = copy.deepcopy(self._base_config)

@@ -76,8 +76,10 @@ class ModelSummarizer(Summarizer):
     name = "model"
 
     def __init__(self, engine: Engine, generation: GenerationSettings, *, token_budget: int = SUMMARY_TOKEN_BUDGET,
-                 cache: "Cache | None" = None) -> None:
+                 cache: "Cache | None" = None, batching: str = "cap") -> None:
+        """``batching``: which texts may share a batch (``summarize.batching.BATCHING``)."""
         self.engine = engine
+        self.batching = batching
         self.cache = cache
         self.stats = StageStats()
         self.generation = generation
@@ -102,7 +104,8 @@ class ModelSummarizer(Summarizer):
 
     def describe(self) -> dict:
         return {**self.engine.describe(), "generation": self.generation.as_dict(),
-                "map_generation": self.map_generation.as_dict(), "window": self.window, "token_budget": self.token_budget}
+                "map_generation": self.map_generation.as_dict(), "window": self.window,
+                "token_budget": self.token_budget, "batching": self.batching}
 
     def story_plan(self) -> StoryPlan:
         return StoryPlan(max_words=STORY_INPUT_WORDS, summarize=self.summarize_many)
@@ -142,11 +145,11 @@ class ModelSummarizer(Summarizer):
 
     def _document_keys(self, texts) -> dict[str, str]:
         """Whole-document keys, so a rerun skips chunking too; they cover both generation settings,
-        the window, and the chunking rules' version."""
+        the window, the chunking rules' version and the batching policy."""
         from summarize.cache import cache_keys
 
         recipe = {"chunking": CHUNKING_VERSION, "window": self.window, "generation": self.generation.as_dict(),
-                  "map_generation": self.map_generation.as_dict()}
+                  "map_generation": self.map_generation.as_dict(), "batching": self.batching}
         return cache_keys(self.engine.identity(), recipe, texts)
 
     def _cached_documents(self, texts: Sequence[str]) -> list[Summary | None]:
@@ -173,7 +176,7 @@ class ModelSummarizer(Summarizer):
     def _generate(self, texts: list[str], generation: GenerationSettings,
                   on_batch: Callable[[int], None] | None) -> list[str]:
         return generate_batched(self.engine, texts, generation, token_budget=self.token_budget, on_batch=on_batch,
-                                cache=self.cache, kind="summary", stats=self.stats)
+                                cache=self.cache, kind="summary", stats=self.stats, batching=self.batching)
 
     def _chunks(self, text: str) -> list[str]:
         """Pack whole sentences into chunks that fit the window; a sentence longer than the window on its
