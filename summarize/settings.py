@@ -53,7 +53,7 @@ class Settings:
     ct2_dir: str | None = None
     # translation
     beams: int = 4
-    max_length_factor: float = 1.5  # output cap per batch = ceil(factor × longest source) + offset
+    max_length_factor: float = 1.5  # output cap per segment = ceil(factor × its length class) + offset
     max_length_offset: int = 10
     token_budget: int = TRANSLATION_TOKEN_BUDGET  # padded source tokens per batch (batch size × longest member)
     max_segment_tokens: int = 256  # longer sentences are split again; never above the model's limit

@@ -150,9 +150,14 @@ def test_part_of_the_cache_warm_gives_the_cold_runs_translations(settings, tmp_p
     from summarize.models import resolve_model
     from summarize.translate import Translator
 
+    import torch
+
     articles = list(read_articles([SEEDS]))
     settings = settings.replace(engine="torch", summarizer="extractive", beams=4)
-    engine = load_engine(resolve_model(settings.translator), engine="torch", device="cpu")
+    # One thread: the tiny model's thousands of small operations each end at a barrier of torch's
+    # thread team, which a busy machine makes up to 20 times slower (tests/engines/conftest.py).
+    threads = torch.get_num_threads()
+    engine = load_engine(resolve_model(settings.translator), engine="torch", device="cpu", threads=1)
 
     def translations(batching: str, warm_with: list | None) -> tuple[list, dict]:
         cache = Cache(tmp_path / f"cache-{batching}-{bool(warm_with)}.sqlite3")
@@ -162,8 +167,11 @@ def test_part_of_the_cache_warm_gives_the_cold_runs_translations(settings, tmp_p
         digest = Pipeline(settings, translator=translator).run(articles)
         return [(a.title_en, a.translation_en) for a in digest.articles], digest.run["stats"]["translation"]
 
-    for batching, reproducible in (("cap", True), ("mixed", False)):
-        cold, _ = translations(batching, None)
-        warm, stats = translations(batching, articles[1::2])
-        assert stats["cache_hits"] > 0 and stats["generated"] > 0
-        assert (warm == cold) is reproducible, batching
+    try:
+        for batching, reproducible in (("cap", True), ("mixed", False)):
+            cold, _ = translations(batching, None)
+            warm, stats = translations(batching, articles[1::2])
+            assert stats["cache_hits"] > 0 and stats["generated"] > 0
+            assert (warm == cold) is reproducible, batching
+    finally:
+        torch.set_num_threads(threads)

@@ -7,8 +7,9 @@ then again in other batch compositions — half of them already cached, a small 
 budget — and counts the outputs that differ from the first run, for each engine and compute type,
 under each batching policy (``summarize.batching.BATCHING``):
 
-  mixed    any lengths share a batch (padded to its longest member, whose length also sets the
-           batch's output cap), as before
+  mixed    any lengths share a batch (padded to its longest member, whose length class sets the
+           batch's output cap): the batching before; before, the cap came from the exact length,
+           which changed more outputs still
   one cap  (translation only, a diagnosis) mixed, but every batch has the same output cap, 48 new
            tokens: what differs then is the arithmetic of padding and batch size alone
   cap      texts share a batch only when their output caps are equal (the default)

@@ -84,7 +84,7 @@ def translation_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("translation")
     group.add_argument("--beams", type=int, help="beam size (default: 4)")
     group.add_argument("--max-length-factor", type=float,
-                       help="output cap per batch = ceil(FACTOR × longest source tokens) + 10 (default: 1.5)")
+                       help="output cap per segment = ceil(FACTOR × its length class in tokens) + 10 (default: 1.5)")
     group.add_argument("--token-budget", type=int, help="padded source tokens per batch (default: 1000)")
     group.add_argument("--max-segment-tokens", type=int,
                        help="sentences longer than this are split again (default: 256, or the model's limit)")
