@@ -104,9 +104,12 @@ def generate_batched(
         stats.cache_hits += len(outputs)
         stats.generated += len(missing)
     lengths = engine.token_lengths(missing)
-    for batch in plan_batches(lengths, token_budget, batch_keys(batching, lengths, settings)):
-        batch_texts = [missing[i] for i in batch]
-        batch_outputs = engine.generate(batch_texts, settings)
+    plan = plan_batches(lengths, token_budget, batch_keys(batching, lengths, settings))
+    if stats is not None:
+        stats.tokens += sum(lengths)
+        stats.padded_tokens += padded_tokens(plan, lengths)
+    batches = [[missing[i] for i in batch] for batch in plan]
+    for batch_texts, batch_outputs in zip(batches, engine.generate_batches(batches, settings)):
         outputs.update(zip(batch_texts, batch_outputs, strict=True))
         if keys:
             cache.put_many(kind, {keys[t]: o for t, o in zip(batch_texts, batch_outputs)})

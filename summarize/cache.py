@@ -18,8 +18,9 @@ from summarize.errors import UserError
 log = logging.getLogger("summarize")
 
 SCHEMA_VERSION = 1
-# What the cache stores: a translated segment, a summary of one chunk, a whole document's summary.
-KINDS = ("translation", "summary", "summary_document")
+# What the cache stores: a translated segment, a summary of one chunk, a whole document's summary, an
+# article cut into segments (so a rerun needs no tokenizer), a digest's stories.
+KINDS = ("translation", "summary", "summary_document", "segmentation", "stories")
 _TABLE = "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, " \
          "created REAL NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
 # SQLite caps the host parameters of one statement; stay well below every build's limit.

@@ -29,6 +29,7 @@ wrong": "the Six" for "الدول الست" passes, "a dozen" for "اثنا عش
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable, Sequence
 
@@ -80,19 +81,37 @@ _AR_DUAL_SCALES = {"الفين": 2_000, "مليونين": 2_000_000, "مليار
 _AR_TEEN_TAIL = {"عشر", "عشره"}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(word: str) -> str:
+    # Every word of every sentence is folded, and a day's news repeats its words many times over.
     return fold_letters(word)
+
+
+def _clitic_forms(table: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """Every way a word of ``table`` is written, bare or behind a clitic → (clitic, bare word): the
+    bare word first, then the clitics in ``_CLITICS`` order (the first that fits wins). A bare word of
+    three letters or fewer takes only the short clitics: "وست" is not "and six"."""
+    forms = {word: ("", word) for word in table}
+    for clitic in _CLITICS:
+        for bare in table:
+            if len(bare) > 3 or clitic in _SHORT_CLITICS:
+                forms.setdefault(clitic + bare, (clitic, bare))
+    return forms
+
+
+# Looked up for every word of every sentence: one dictionary lookup each, not a loop over clitics.
+_FORMS: dict[int, dict[str, tuple[str, str]]] = {}
 
 
 def _strip_clitic(word: str, table: dict[str, int]) -> tuple[str, str] | None:
     """(clitic, bare word) when ``word`` is a word of ``table``, bare or behind a clitic."""
-    if word in table:
-        return "", word
-    for clitic in _CLITICS:
-        bare = word[len(clitic):]
-        if word.startswith(clitic) and bare in table and (len(bare) > 3 or clitic in _SHORT_CLITICS):
-            return clitic, bare
-    return None
+    forms = _FORMS.get(id(table))
+    if forms is None:
+        forms = _FORMS[id(table)] = _clitic_forms(table)
+    return forms.get(word)
+
+
+_NUMBER_STARTS = frozenset(_clitic_forms(_AR_WORD_VALUE)) | frozenset(_clitic_forms(_AR_DUAL_SCALES))
 
 
 def _format(value: float) -> str:
@@ -140,7 +159,8 @@ def arabic_numbers(arabic: str) -> list[tuple[str, set[float]]]:
             found.append((label, values))
             i += 1
             continue
-        value, length = _word_number(folded, i)
+        # A number phrase starts with a number word (bare or behind a clitic): most words are not one.
+        value, length = _word_number(folded, i) if folded[i] in _NUMBER_STARTS else (0.0, 0)
         if length:
             found.append((_format(value), {value}))
             i += length
@@ -292,8 +312,11 @@ _QUOTED = re.compile(r"«([^«»]{1,80})»|\"([^\"]{1,80})\"|“([^“”]{1,80}
 MAX_QUOTE_WORDS = 4
 
 
+_NOT_LATIN_KEY = re.compile(r"[^a-z0-9]")
+
+
 def _latin_key(word: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", word.lower())
+    return _NOT_LATIN_KEY.sub("", word.lower())
 
 
 def _english_words(english: str) -> set[str]:
@@ -303,6 +326,8 @@ def _english_words(english: str) -> set[str]:
 
 def missing_names(arabic: str, english: str) -> list[str]:
     """``quote:…`` / ``latin:…`` items of the Arabic whose Latin words the English lacks."""
+    if not _LATIN_WORD.search(arabic):  # most Arabic sentences: nothing to look for in the English
+        return []
     english_words = _english_words(english)
     english_squashed = _latin_key(english)
     missing: list[str] = []
@@ -333,9 +358,12 @@ def _close(a: float, b: float) -> bool:
 
 
 def missing_numbers(arabic: str, english: str) -> list[str]:
+    numbers = arabic_numbers(arabic)
+    if not numbers:
+        return []
     shown = english_values(english)
     missing = []
-    for label, values in arabic_numbers(arabic):
+    for label, values in numbers:
         if not any(_close(v, s) for v in values for s in shown):
             missing.append(f"number:{label}")
     return missing

@@ -4,6 +4,7 @@ loads, so a missing model is reported within seconds."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import tomllib
@@ -84,14 +85,66 @@ class ResolvedModel:
 
 
 def fingerprint_directory(path: Path) -> str:
+    """A digest of every file's name and contents. Hashing a 1.2 GB checkpoint takes 3 s, on every
+    run: the result is remembered (``fingerprint_memo``) against each file's name, size and
+    modification time, and computed again only when one of them changes."""
+    path = Path(path)
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    stamp = _file_stamp(path, files)
+    memo_path = fingerprint_memo()
+    memo = _read_memo(memo_path)
+    key = str(path.resolve())
+    entry = memo.get(key)
+    if isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("fingerprint"), str):
+        return entry["fingerprint"]
     digest = hashlib.sha256()
-    for file in sorted(p for p in Path(path).rglob("*") if p.is_file()):
+    for file in files:
         digest.update(file.relative_to(path).as_posix().encode() + b"\0")
         with open(file, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
         digest.update(b"\0")
-    return digest.hexdigest()[:16]
+    fingerprint = digest.hexdigest()[:16]
+    # A file changed while it was read would be remembered with its old contents: check the stamp again.
+    if _file_stamp(path, files) == stamp:
+        memo = {folder: entry for folder, entry in memo.items() if os.path.isdir(folder)}  # gone ones forgotten
+        memo[key] = {"stamp": stamp, "fingerprint": fingerprint}
+        _write_memo(memo_path, memo)
+    return fingerprint
+
+
+def fingerprint_memo() -> Path:
+    """Where directory fingerprints are remembered: beside the default cache."""
+    from summarize.cache import default_cache_path
+
+    return default_cache_path().parent / "fingerprints.json"
+
+
+def _file_stamp(root: Path, files: list[Path]) -> str:
+    entries = []
+    for file in files:
+        info = file.stat()
+        entries.append([file.relative_to(root).as_posix(), info.st_size, info.st_mtime_ns])
+    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
+
+
+def _read_memo(path: Path) -> dict[str, Any]:
+    try:
+        memo = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def _write_memo(path: Path, memo: dict[str, Any]) -> None:
+    """Best effort: a memo that cannot be written costs the next run the hashing, nothing else."""
+    from summarize.files import atomic_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(memo, indent=1, sort_keys=True) + "\n")
+    except OSError:
+        pass
 
 
 def _looks_like_path(spec: str) -> bool:

@@ -1,24 +1,49 @@
-"""The whole run: ingest → clean → segment → translate → summarise → digest. Stages hand each other
-plain dataclasses; this module only orders them, times them and records what ran."""
+"""The whole run: ingest → clean → segment → translate → summarise → stories → digest. Stages hand each
+other plain dataclasses; this module only orders them, times them and records what ran.
+
+Articles go through the stages a window at a time (``Settings.window``, 200 by default): what a
+window leaves behind is each article's entry in the digest (its English) and its folded Arabic, which
+the stories are grouped on once every window is done. Memory then grows with the digest itself, not
+with everything every stage made of the whole day. Batches stay full: a window holds thousands of
+segments, and a segment's English does not depend on the others of its batch (``summarize.batching``),
+so the digest is the same with or without windows (tested)."""
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from summarize import __version__
 from summarize.clean import clean_article
 from summarize.faithfulness import flag_segments
-
 from summarize.models import ModelNotFoundError, ResolvedModel, resolve_model
 from summarize.records import Article, Digest, DigestArticle, InputProblem, SegmentedArticle, StageStats, TranslatedArticle
-from summarize.segment import segment_article, split_paragraphs
+from summarize.segment import split_paragraphs
 from summarize.settings import Settings
-from summarize.stories import build_stories, group_articles
+from summarize.stories import (build_stories, fold_arabic, group_documents, stories_cache_key, stories_from_json,
+                               stories_to_json)
 from summarize.summarizers import Summarizer, load_summarizer, needs_model
 from summarize.translate import Translator
 from summarize.versions import environment
+
+# The stages a run times, in order (digest.json run.timings_s; "total" is their sum). Models load on
+# first use, inside the stage that first needs one: the load_* entries stay for the schema's sake.
+STAGES = ("ingest", "clean", "load_translator", "segment", "translate", "load_summarizer", "summarise", "stories")
+
+
+@dataclass
+class _Day:
+    """What the windows leave behind for the end of the run."""
+
+    articles: list[DigestArticle] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # each cleaned title and text, for the stories
+    dates: Counter = field(default_factory=Counter)
+    undated: int = 0
+    counts: Counter = field(default_factory=Counter)
+    timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
 
 class Pipeline:
@@ -63,21 +88,69 @@ class Pipeline:
         return self._summarizer
 
     def run(self, articles: Iterable[Article], *, problems: list[InputProblem] | None = None,
-            date: str | None = None) -> Digest:
-        """``date``: the day the digest covers (YYYY-MM-DD); default: the most common article date."""
+            date: str | None = None, window: int | None = None) -> Digest:
+        """``date``: the day the digest covers (YYYY-MM-DD); default: the most common article date.
+        ``window``: articles per window (default: the settings'; 0: all at once). ``articles`` is read
+        as the windows need it, so a generator keeps only one window of input in memory."""
         started = datetime.now(timezone.utc)
-        timings: dict[str, float] = {}
+        problems = [] if problems is None else problems
+        window = self.settings.window if window is None else window
+        translator, summarizer = self.translator, self.summarizer
+        translator.stats, summarizer.stats = StageStats(), StageStats()  # per run, also when a pipeline runs again
+        day = _Day()
+        clock = time.perf_counter()
+        for chunk in _windows(articles, window):
+            day.timings["ingest"] += time.perf_counter() - clock
+            self._run_window(chunk, day, problems, translator, summarizer, first=day.counts["articles"] + 1)
+            clock = time.perf_counter()
+        day.timings["ingest"] += time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        stories = self._stories(day, summarizer)
+        day.timings["stories"] += time.perf_counter() - clock
+        timings = {stage: round(seconds, 3) for stage, seconds in day.timings.items()}
+        timings["total"] = round(sum(timings.values()), 3)
+        counts = day.counts
+        run = {
+            "summarize_version": __version__,
+            "started_at": started.isoformat(timespec="seconds"),
+            **_digest_date(day, date),
+            "translator": translator.describe(),
+            "summarizer": summarizer.describe(),
+            "counts": {
+                "articles": len(day.articles),
+                "untranslated_english": counts["english"],
+                "segments": counts["segments"],
+                "paragraphs": counts["paragraphs"],
+                "summary_chunks": counts["summary_chunks"],
+                "chunked_articles": counts["chunked_articles"],
+                "stories": len(stories),
+                "multi_article_stories": sum(1 for story in stories if len(story.article_ids) > 1),
+                "flagged_segments": sum(len(a.flags) for a in day.articles),
+                "skipped_inputs": sum(1 for p in problems if p.skipped),
+                "skipped_language": counts["skipped_language"],
+            },
+            "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
+            "window": window,
+            "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
+            "timings_s": timings,
+            "environment": environment(),
+        }
+        return Digest(articles=day.articles, run=run, stories=stories,
+                      errors=[{"input": p.input, "reason": p.reason, "skipped": p.skipped} for p in problems])
+
+    def _run_window(self, articles: list[Article], day: _Day, problems: list[InputProblem], translator: Translator,
+                    summarizer: Summarizer, *, first: int) -> None:
+        """Clean, segment, translate and summarise one window; add what is left of it to ``day``."""
+        timings = day.timings
         clock = time.perf_counter()
 
         def lap(stage: str) -> None:
             nonlocal clock
             now = time.perf_counter()
-            timings[stage] = round(now - clock, 3)
+            timings[stage] += now - clock
             clock = now
 
-        problems = [] if problems is None else problems
-        articles = list(articles)
-        lap("ingest")
         cleaned = []
         for article in articles:
             language = _language(article)
@@ -87,66 +160,69 @@ class Pipeline:
                 detected = "language not recognised" if language == "unknown" else \
                     f"not Arabic or English (detected: {language})"
                 problems.append(InputProblem(article.origin or article.id, f"{detected}: not translated"))
+                day.counts["skipped_language"] += 1
         arabic = [a for a in cleaned if _language(a) == "ar"]
         lap("clean")
-        translator = self.translator
-        translator.stats = StageStats()  # per run, also when one pipeline runs several times
-        lap("load_translator")
-        segmented = [segment_article(a, translator.max_segment_tokens, translator.count_tokens) for a in arabic]
+        segmented = translator.segment_articles(arabic)
         lap("segment")
         segment_count = sum(len(s.title_segments) + len(s.segments) for s in segmented)
-        with _bar(segment_count, "translating", "segment", self.progress) as bar:
+        span = f"articles {first}–{first + len(articles) - 1}"
+        with _bar(segment_count, f"translating ({span})", "segment", self.progress) as bar:
             translated_arabic = translator.translate_articles(segmented, on_batch=bar.update)
         # English articles pass through untranslated and are still summarised.
         arabic_results = iter(translated_arabic)
         translated = [next(arabic_results) if _language(a) == "ar" else TranslatedArticle(a.title, split_paragraphs(a.text))
                       for a in cleaned]
         lap("translate")
-        summarizer = self.summarizer
-        summarizer.stats = StageStats()
-        lap("load_summarizer")
-        with _bar(len(translated), "summarising", "article", self.progress) as bar:
+        with _bar(len(translated), f"summarising ({span})", "article", self.progress) as bar:
             summaries = summarizer.summarize_many([t.text_en for t in translated], on_batch=bar.update)
         lap("summarise")
 
         segments_of = {id(s.article): s for s in segmented}  # Arabic articles only
-        digest_articles = [
-            DigestArticle(id=a.id, source=a.source, url=a.url, date=a.date, language=_language(a), title_ar=a.title,
-                          title_en=t.title_en, summary_en=s.text, translation_en=t.text_en,
-                          flags=_flags(segments_of.get(id(a)), t), title_from=a.title_from,
-                          source_from=a.source_from, date_from=a.date_from)
-            for a, t, s in zip(cleaned, translated, summaries)
-        ]
-        # Stories are grouped on the Arabic, without a model; their summaries use the run's summariser.
-        stories = build_stories(group_articles(cleaned), digest_articles, summarizer.story_plan())
+        for a, t, s in zip(cleaned, translated, summaries):
+            day.articles.append(DigestArticle(
+                id=a.id, source=a.source, url=a.url, date=a.date, language=_language(a), title_ar=a.title,
+                title_en=t.title_en, summary_en=s.text, translation_en=t.text_en,
+                flags=_flags(segments_of.get(id(a)), t), title_from=a.title_from, source_from=a.source_from,
+                date_from=a.date_from))
+            # Stories are grouped on the Arabic, without a model, once the whole day is in.
+            day.texts.append(f"{a.title}\n{a.text}")
+            if a.date:
+                day.dates[a.date[:10]] += 1
+            else:
+                day.undated += 1
+        day.counts.update(articles=len(cleaned), english=len(cleaned) - len(arabic), segments=segment_count,
+                          paragraphs=sum(len(s.paragraphs) for s in segmented),
+                          summary_chunks=sum(s.chunks for s in summaries),
+                          chunked_articles=sum(1 for s in summaries if s.chunks > 1))
         lap("stories")
-        timings["total"] = round(sum(timings.values()), 3)
-        run = {
-            "summarize_version": __version__,
-            "started_at": started.isoformat(timespec="seconds"),
-            **_digest_date(cleaned, date),
-            "translator": translator.describe(),
-            "summarizer": summarizer.describe(),
-            "counts": {
-                "articles": len(digest_articles),
-                "untranslated_english": len(cleaned) - len(arabic),
-                "segments": segment_count,
-                "paragraphs": sum(len(s.paragraphs) for s in segmented),
-                "summary_chunks": sum(s.chunks for s in summaries),
-                "chunked_articles": sum(1 for s in summaries if s.chunks > 1),
-                "stories": len(stories),
-                "multi_article_stories": sum(1 for story in stories if len(story.article_ids) > 1),
-                "flagged_segments": sum(len(a.flags) for a in digest_articles),
-                "skipped_inputs": sum(1 for p in problems if p.skipped),
-                "skipped_language": sum(1 for a in articles if _language(a) not in ("ar", "en")),
-            },
-            "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
-            "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
-            "timings_s": timings,
-            "environment": environment(),
-        }
-        return Digest(articles=digest_articles, run=run, stories=stories,
-                      errors=[{"input": p.input, "reason": p.reason, "skipped": p.skipped} for p in problems])
+
+    def _stories(self, day: _Day, summarizer: Summarizer):
+        """The day's stories: grouped on every window's folded Arabic, summarised with the run's
+        summariser; cached whole, so a rerun of the same day neither groups nor summarises."""
+        cache = self.cache if self.cache is not None and self.cache.enabled else None
+        key = stories_cache_key(day.texts, day.articles, summarizer.describe()) if cache else None
+        if cache is not None:
+            stored = cache.get_many("stories", [key]).get(key)
+            if stored is not None:
+                return stories_from_json(stored)
+        groups = group_documents([fold_arabic(text) for text in day.texts])
+        stories = build_stories(groups, day.articles, summarizer.story_plan())
+        if cache is not None:
+            cache.put_many("stories", {key: stories_to_json(stories)})
+        return stories
+
+
+def _windows(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Consecutive lists of ``size`` articles (all of them at once when ``size`` is 0)."""
+    iterator = iter(articles)
+    while True:
+        chunk = list(itertools.islice(iterator, size)) if size else list(iterator)
+        if not chunk:
+            return
+        yield chunk
+        if not size:
+            return
 
 
 def _flags(segmented: SegmentedArticle | None, translated: TranslatedArticle) -> list[dict[str, Any]]:
@@ -162,18 +238,18 @@ def _language(article: Article) -> str:
     return getattr(article, "language", "ar")
 
 
-def _digest_date(articles: list[Article], given: str | None) -> dict[str, Any]:
+def _digest_date(day: _Day, given: str | None) -> dict[str, Any]:
     """The day a digest covers and what it rests on. ``date``: ``given`` (--date), else the most common
     article date, else today (the archive needs a day). ``date_from``: "option", "articles" or
     "today". ``article_dates``: the span of the articles' own dates, so a page can say when they
     cover several days, or none."""
-    days = Counter(a.date[:10] for a in articles if a.date)
+    days = day.dates
     span = {"first": min(days) if days else None, "last": max(days) if days else None, "days": len(days),
-            "dated": sum(days.values()), "undated": len(articles) - sum(days.values())}
+            "dated": sum(days.values()), "undated": day.undated}
     if given:
         date, origin = given, "option"
     elif days:
-        date, origin = days.most_common(1)[0][0], "articles"
+        date, origin = days.most_common(1)[0][0], "articles"  # ties: the first met, in input order
     else:
         date, origin = datetime.now().date().isoformat(), "today"
     return {"date": date, "date_from": origin, "article_dates": span}

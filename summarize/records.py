@@ -125,6 +125,8 @@ class StageStats:
     segments: int = 0  # texts asked for, duplicates included
     cache_hits: int = 0  # distinct texts answered by the cache
     generated: int = 0  # distinct texts the engine generated
+    tokens: int = 0  # source tokens of the generated texts
+    padded_tokens: int = 0  # tokens their batches held once padded: padding = padded_tokens / tokens - 1
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

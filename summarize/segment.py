@@ -17,6 +17,9 @@ from typing import Callable, Sequence
 from summarize.records import Article, SegmentedArticle
 
 CountTokens = Callable[[list[str]], list[int]]
+# Part of every cache key of a segmented article (``summarize.translate``): bump it when a rule here
+# changes where a text is cut.
+SEGMENTER_VERSION = 1
 
 _TERMINAL = ".!?؟؛…"
 # Closing quotes/brackets that stay with the sentence they end: «…». and "…". and (…).

@@ -32,6 +32,12 @@ DEFAULT_MAX_ARTICLE_CHARS = 200_000
 # The most the per-article limit may be raised to: every stage holds an article whole, and a 50 MB
 # "article" reached 6 GB before translating. 10 M characters is some 50 times the default.
 HARD_MAX_ARTICLE_CHARS = 10_000_000
+# Articles a digest carries through clean → segment → translate → summarise at once (``--window``):
+# what a window leaves behind is each article's English and its folded Arabic for the stories, so
+# memory no longer grows with everything every stage made of the whole day. 200 articles hold some
+# 4,000 segments: batches of one length class still fill the token budget (padding measured by
+# ``python -m tools.bench_scale``).
+WINDOW_ARTICLES = 200
 
 
 class SettingsError(UserError, ValueError):
@@ -47,7 +53,7 @@ class Settings:
     engine: str = "auto"
     device: str = "auto"  # auto | cpu | cuda
     compute_type: str = "auto"  # CTranslate2's: auto is int8 on CPU, float16 on CUDA; torch runs float32
-    threads: int = 0  # intra-op threads per model; 0: every usable core (ctranslate2), torch's default (torch)
+    threads: int = 0  # cores per model; 0: every usable core (ctranslate2), torch's default (torch)
     # CTranslate2 conversions; None: SUMMARIZE_CT2_DIR, else models/local/ct2/ (read where every caller
     # finds the folder, summarize.engines.ct2_conversion.conversions_dir, not here)
     ct2_dir: str | None = None
@@ -67,6 +73,7 @@ class Settings:
     # input
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS  # title + body; longer articles are skipped and reported
     follow_symlinks: bool = False  # follow links inside input folders that lead out of the inputs named
+    window: int = WINDOW_ARTICLES  # articles through the stages at once; 0: the whole input in one window
     # cache: None is the default location (~/.cache/summarize/cache.sqlite3, honouring XDG_CACHE_HOME)
     cache: str | None = None
     no_cache: bool = False
@@ -110,6 +117,8 @@ class Settings:
         conflict = compute_type_conflict(self.engine, self.compute_type)
         if conflict:
             raise SettingsError(conflict)
+        if self.window < 0:
+            raise SettingsError(f"window must be 0 (the whole input at once) or more articles, not {self.window}")
         if self.threads < 0:
             raise SettingsError(f"threads must be 0 (all usable cores) or more, not {self.threads}")
         for name in ("beams", "token_budget", "max_segment_tokens", "summary_token_budget", "max_article_chars"):

@@ -2,6 +2,7 @@
 batch plan, and the English is put back together paragraph by paragraph."""
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from summarize.batching import generate_batched
@@ -9,8 +10,8 @@ from summarize.engines import load_engine_for
 from summarize.engines.base import Engine, GenerationSettings
 from summarize.models import ResolvedModel, resolve_model
 from summarize.normalize import normalize_arabic
-from summarize.records import SegmentedArticle, StageStats, TranslatedArticle
-from summarize.segment import segment_text
+from summarize.records import Article, SegmentedArticle, StageStats, TranslatedArticle
+from summarize.segment import SEGMENTER_VERSION, segment_article, segment_text
 from summarize.settings import TRANSLATION_TOKEN_BUDGET
 
 if TYPE_CHECKING:
@@ -72,6 +73,32 @@ class Translator:
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.engine.token_lengths(texts)
+
+    def segment_articles(self, articles: Sequence[Article]) -> list[SegmentedArticle]:
+        """Cleaned articles cut into segments this model can read (``segment_article``). Counting tokens
+        needs the tokenizer, and the slow Python ones take most of a rerun: each article's cut is
+        cached, keyed by its text, the model's files (the tokenizer is among them) and the limit."""
+        if self.cache is None or not self.cache.enabled or not articles:
+            return [segment_article(a, self.max_segment_tokens, self.count_tokens) for a in articles]
+        from summarize.cache import cache_keys
+
+        recipe = {"max_segment_tokens": self.max_segment_tokens, "segmenter": SEGMENTER_VERSION}
+        texts = [json.dumps([a.title, a.text], ensure_ascii=False) for a in articles]
+        keys = cache_keys({"tokenizer": self.engine.model.revision}, recipe, texts)
+        found = self.cache.get_many("segmentation", set(keys.values()))
+        results, new = [], {}
+        for article, text in zip(articles, texts):
+            stored = found.get(keys[text])
+            if stored is not None:
+                cut = json.loads(stored)
+                results.append(SegmentedArticle(article, cut["title"], cut["paragraphs"]))
+                continue
+            segmented = segment_article(article, self.max_segment_tokens, self.count_tokens)
+            new[keys[text]] = json.dumps({"title": segmented.title_segments, "paragraphs": segmented.paragraphs},
+                                         ensure_ascii=False)
+            results.append(segmented)
+        self.cache.put_many("segmentation", new)
+        return results
 
     def translate_segments(self, segments: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[str]:
         return generate_batched(self.engine, segments, self.generation, token_budget=self.token_budget,

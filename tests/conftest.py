@@ -17,6 +17,21 @@ def private_conversions(tmp_path_factory):
         os.environ["SUMMARIZE_CT2_DIR"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_home(tmp_path_factory):
+    """What runs write under the user's cache folder by default (the cache, remembered model
+    fingerprints) goes to a session folder; HF_HOME keeps the Hugging Face cache where it was."""
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "HF_HOME")}
+    os.environ.setdefault("HF_HOME", os.path.join(saved["XDG_CACHE_HOME"] or os.path.expanduser("~/.cache"), "huggingface"))
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory):
     """Tiny random-weight translator and summariser, built once per test session:

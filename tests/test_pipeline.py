@@ -32,13 +32,14 @@ def counted_run(settings, articles):
     pipeline = Pipeline(settings)
     calls = {"translation": 0, "summary": 0}
     for stage, engine in (("translation", pipeline.translator.engine), ("summary", pipeline.summarizer.engine)):
-        original = engine.generate
+        original = engine.generate_batches
 
-        def counting(texts, generation, _original=original, _stage=stage):
-            calls[_stage] += len(texts)
-            return _original(texts, generation)
+        def counting(batches, generation, _original=original, _stage=stage):
+            for texts in batches:
+                calls[_stage] += len(texts)
+                yield from _original([texts], generation)
 
-        engine.generate = counting
+        engine.generate_batches = counting
     return pipeline.run(articles), calls
 
 
@@ -109,10 +110,10 @@ def cached_translations(cache_file: str) -> int:
 
 def test_a_killed_run_resumes_from_the_cache(settings, tmp_path, two_seeds):
     reference = run_digest_process(settings.replace(cache=str(tmp_path / "reference.sqlite3")), two_seeds,
-                                   tmp_path / "reference", "--token-budget", "100")
+                                   tmp_path / "reference", "--token-budget", "30")
     assert reference.wait(timeout=300) == 0, reference.stderr.read()
 
-    victim = run_digest_process(settings, two_seeds, tmp_path / "killed", "--token-budget", "100")
+    victim = run_digest_process(settings, two_seeds, tmp_path / "killed", "--token-budget", "30")
     deadline = time.time() + 120
     while cached_translations(settings.cache) < 5 and time.time() < deadline and victim.poll() is None:
         time.sleep(0.05)
@@ -122,7 +123,7 @@ def test_a_killed_run_resumes_from_the_cache(settings, tmp_path, two_seeds):
     done_before_kill = cached_translations(settings.cache)
     assert done_before_kill >= 5
 
-    resumed = run_digest_process(settings, two_seeds, tmp_path / "resumed", "--token-budget", "100")
+    resumed = run_digest_process(settings, two_seeds, tmp_path / "resumed", "--token-budget", "30")
     assert resumed.wait(timeout=300) == 0, resumed.stderr.read()
     result = json.loads((tmp_path / "resumed" / "digest.json").read_text(encoding="utf-8"))
     expected = json.loads((tmp_path / "reference" / "digest.json").read_text(encoding="utf-8"))
@@ -175,3 +176,66 @@ def test_part_of_the_cache_warm_gives_the_cold_runs_translations(settings, tmp_p
             assert (warm == cold) is reproducible, batching
     finally:
         torch.set_num_threads(threads)
+
+
+ANTCORPUS = ROOT / "tests" / "fixtures" / "antcorpus"
+
+
+def test_windowed_and_unwindowed_runs_give_the_same_digest(settings):
+    """Windows bound memory (``Settings.window``); they must not change a word of the digest: not the
+    translations (batched by cap, a segment's English does not depend on its batch), not the summaries,
+    not the stories (grouped on the whole day once every window is done)."""
+    articles = list(read_articles([SEEDS, ANTCORPUS]))
+    settings = settings.replace(no_cache=True)
+    whole = Pipeline(settings).run(articles, window=0)
+    windowed = Pipeline(settings).run(iter(articles), window=3)  # a generator: read as the windows need it
+    assert whole.run["window"] == 0 and windowed.run["window"] == 3
+    assert len(whole.articles) == len(articles) > 6
+    first, second = to_json(whole), to_json(windowed)
+    assert second["articles"] == first["articles"]
+    assert second["stories"] == first["stories"] and any(len(s["article_ids"]) > 1 for s in first["stories"])
+    for key in ("date", "date_from", "article_dates", "counts"):
+        assert second["run"][key] == first["run"][key], key
+    assert windowed.run["stats"]["translation"]["generated"] == whole.run["stats"]["translation"]["generated"]
+
+
+WARM_PROBE = """
+import json, sys
+from summarize.ingest import read_articles
+from summarize.pipeline import Pipeline
+from summarize.render import to_json
+from summarize.settings import Settings
+
+settings = Settings(**json.loads(sys.argv[1]))
+pipeline = Pipeline(settings)
+digest = to_json(pipeline.run(read_articles([sys.argv[2]])))
+engines = {"translator": pipeline.translator.engine, "summarizer": pipeline.summarizer.engine}
+loaded = {role: sorted(k for k in ("tokenizer", "translator", "network", "path") if k in vars(engine))
+          for role, engine in engines.items()}
+modules = sorted(m for m in ("torch", "transformers", "sklearn") if m in sys.modules)
+print(json.dumps({"loaded": loaded, "modules": modules, "digest": digest}))
+"""
+
+
+def probe_run(settings, inputs: Path) -> dict:
+    fields = {"translator": settings.translator, "summarizer": settings.summarizer, "beams": 1, "summary_beams": 1,
+              "cache": settings.cache, "quiet": True}
+    done = subprocess.run([sys.executable, "-c", WARM_PROBE, json.dumps(fields), str(inputs)], cwd=ROOT,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_warm_run_loads_no_tokenizer_no_model_and_no_heavy_library(settings, two_seeds):
+    """A rerun the cache answers entirely (segmentation, translations, summaries, stories) reads the
+    models' files for their limits and identity, and nothing else: no tokenizer, no weights, no
+    conversion, and neither transformers, torch nor scikit-learn imported."""
+    cold = probe_run(settings, two_seeds)
+    assert cold["loaded"]["translator"] and "transformers" in cold["modules"]  # the probe can tell
+    warm = probe_run(settings, two_seeds)
+    assert warm["loaded"] == {"translator": [], "summarizer": []}
+    assert warm["modules"] == []
+    for key in ("articles", "stories"):
+        assert warm["digest"][key] == cold["digest"][key]
+    stats = warm["digest"]["run"]["stats"]
+    assert stats["translation"]["generated"] == stats["summary"]["generated"] == 0

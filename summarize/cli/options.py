@@ -12,7 +12,7 @@ from summarize.errors import UserError
 SETTING_OPTIONS = ("translator", "summarizer", "engine", "device", "compute_type", "threads", "beams",
                    "max_length_factor", "token_budget", "max_segment_tokens", "summary_min_tokens",
                    "summary_max_tokens", "summary_beams", "no_repeat_ngram_size", "length_penalty",
-                   "summary_token_budget", "max_article_chars", "follow_symlinks", "cache", "no_cache", "quiet", "verbose", "date",
+                   "summary_token_budget", "max_article_chars", "follow_symlinks", "window", "cache", "no_cache", "quiet", "verbose", "date",
                    "archive")
 STDIN = "-"
 
@@ -76,7 +76,8 @@ def model_options(parser: argparse.ArgumentParser, translator: bool = True, summ
                        help="ctranslate2 weights/arithmetic: " + ", ".join(COMPUTE_TYPES)
                             + " (default: auto: int8 on CPU, float16 on CUDA); torch runs float32")
     group.add_argument("--threads", type=int, metavar="N",
-                       help="threads per model (default: every usable core for ctranslate2, torch's own default)")
+                       help="cores per model (default: every usable core for ctranslate2, as batches in flight "
+                            "side by side; torch's own default)")
     cache_options(parser)
 
 

@@ -67,14 +67,15 @@ def load_engine(model, *, engine: str = "torch", device: str = "auto", compute_t
     """Load ``model`` (a resolved model) on the named backend (or the one ``auto`` picks).
 
     ``compute_type`` is CTranslate2's (auto: int8 on CPU, float16 on CUDA); the torch engine computes
-    in float32 and accepts only auto or float32. ``threads``: intra-op threads (default: CTranslate2
-    takes every core the process may use, torch keeps its own default, the physical cores).
+    in float32 and accepts only auto or float32. ``threads``: the cores a model may use (default: CTranslate2
+    takes every core the process may use, split by ``thread_split``; torch keeps its own default, the
+    physical cores).
     ``conversions``: where CTranslate2 conversions are kept (default: see ``conversions_dir``).
     ``restrict_vocabulary=False`` lets a model write any token of its vocabulary, even one it never
     rightly writes (see ``TokenizedEngine.output_vocabulary``): plain transformers, for comparisons."""
     chosen = pick_engine(model, engine)
     if chosen == "ctranslate2":
-        return engine_class(chosen)(model, device=device, compute_type=compute_type, intra_threads=threads,
+        return engine_class(chosen)(model, device=device, compute_type=compute_type, threads=threads,
                                      conversions=conversions, restrict_vocabulary=restrict_vocabulary)
     message = compute_type_conflict(chosen, compute_type)
     if message:

@@ -3,10 +3,12 @@ settings in, texts out. Batching, ordering and caching live above it (``summariz
 from __future__ import annotations
 
 import abc
+import json
 import math
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import Any, ClassVar, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 from summarize.errors import UserError
 from summarize.models import ResolvedModel
@@ -80,6 +82,12 @@ class Engine(abc.ABC):
     def generate(self, texts: Sequence[str], settings: GenerationSettings) -> list[str]:
         """Generate one output per input for a single ready batch, in input order."""
 
+    def generate_batches(self, batches: Iterable[Sequence[str]], settings: GenerationSettings) -> Iterator[list[str]]:
+        """The outputs of each ready batch, in order. Engines that can run several batches at once
+        (CTranslate2) override it; the callers' caching and progress follow each batch as it comes."""
+        for texts in batches:
+            yield self.generate(texts, settings)
+
     def identity(self) -> dict[str, Any]:
         """Everything about the loaded model that changes its output, for cache keys: the model's
         revision (hub commit or file fingerprint) and the backend. Engines with numeric options that
@@ -95,18 +103,24 @@ _UNSET_MAX_LENGTH = 1_000_000
 
 
 class TokenizedEngine(Engine):
-    """An engine that reads its inputs with the checkpoint's own Hugging Face tokenizer. Both backends
-    tokenize the same way, so lengths, limits and batches are the same whichever one runs."""
+    """An engine that reads its inputs with the checkpoint's own tokenizer. Both backends tokenize the
+    same way, so lengths, limits and batches are the same whichever one runs.
 
-    tokenizer: Any
-    # The model's position embeddings (config ``max_position_embeddings``), None when it has none.
-    max_positions: int | None = None
+    Nothing is loaded when the engine is made: the tokenizer on first use, the weights on first
+    generation. What a run needs before that — the input limit, the output vocabulary, the cache
+    identity — is read from the model's files (config.json, tokenizer_config.json, the sentencepiece
+    models), so a run the cache answers entirely loads neither tokenizer nor model, nor imports
+    transformers or torch."""
 
     def __init__(self, model: ResolvedModel, device: str = "auto", *, restrict_vocabulary: bool = True) -> None:
         """``restrict_vocabulary``: cut the output to the tokens the model writes (``output_vocabulary``);
         False runs the whole output layer, as plain transformers does (the benchmark's naive loop)."""
         super().__init__(model, device)
         self.restrict_vocabulary = restrict_vocabulary
+
+    @cached_property
+    def tokenizer(self) -> Any:
+        return self.load_tokenizer()
 
     def load_tokenizer(self) -> Any:
         from transformers import AutoTokenizer
@@ -116,11 +130,29 @@ class TokenizedEngine(Engine):
             tokenizer.src_lang = self.model.preset.src_lang
         return tokenizer
 
+    @cached_property
+    def config(self) -> dict[str, Any]:
+        """The checkpoint's config.json."""
+        return read_json(Path(self.model.path) / "config.json")
+
+    @cached_property
+    def tokenizer_config(self) -> dict[str, Any]:
+        return read_json(Path(self.model.path) / "tokenizer_config.json")
+
+    @property
+    def max_positions(self) -> int | None:
+        """The model's position embeddings (config ``max_position_embeddings``), None when it has none."""
+        value = self.config.get("max_position_embeddings")
+        return value if isinstance(value, int) else None
+
     @property
     def max_input_tokens(self) -> int:
+        """The position embeddings, and the tokenizer's ``model_max_length`` when its config states one
+        (as the loaded tokenizer reports it: tested)."""
         limits = [self.max_positions]
-        if self.tokenizer.model_max_length < _UNSET_MAX_LENGTH:
-            limits.append(self.tokenizer.model_max_length)
+        stated = self.tokenizer_config.get("model_max_length")
+        if isinstance(stated, (int, float)) and stated < _UNSET_MAX_LENGTH:
+            limits.append(int(stated))
         known = [limit for limit in limits if limit]
         return min(known) if known else 512
 
@@ -162,17 +194,44 @@ class TokenizedEngine(Engine):
         models, so about half the output layer and its softmax can be skipped on every decoding step,
         which is most of a step's work for a model this size. Both engines restrict the output the same
         way: CTranslate2 computes only these rows (a vocabulary map), torch masks the others. None too
-        when the engine was made with ``restrict_vocabulary=False``."""
-        if not self.restrict_vocabulary:
+        when the engine was made with ``restrict_vocabulary=False``.
+
+        Read from the files (vocab.json, target.spm) as MarianTokenizer reads them, so that deciding a
+        cache key never loads the tokenizer."""
+        if not self.restrict_vocabulary or self.config.get("model_type") != "marian":
             return None
-        target = getattr(self.tokenizer, "spm_target", None)
-        vocabulary = getattr(self.tokenizer, "encoder", None)
-        if target is None or not isinstance(vocabulary, dict) or getattr(self.tokenizer, "separate_vocabs", False):
+        folder = Path(self.model.path)
+        if self.tokenizer_config.get("separate_vocabs") or not (folder / "target.spm").is_file():
             return None
+        vocabulary = read_json(folder / "vocab.json")
+        if not vocabulary:
+            return None
+        import sentencepiece
+
+        target = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
         pieces = {target.id_to_piece(i) for i in range(target.get_piece_size())}
         allowed = {index for piece, index in vocabulary.items() if piece in pieces}
-        allowed |= {i for i in (self.tokenizer.eos_token_id, self.tokenizer.unk_token_id) if i is not None}
+        for special, default in (("eos_token", "</s>"), ("unk_token", "<unk>")):
+            token = _token_text(self.tokenizer_config.get(special, default))
+            if token in vocabulary:
+                allowed.add(vocabulary[token])
         # A restriction that leaves nearly everything saves nothing, and is not worth a difference.
         if len(allowed) > 0.9 * len(vocabulary):
             return None
         return sorted(allowed)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object file's contents; {} when it is absent, unreadable or not an object."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _token_text(token: Any) -> str | None:
+    """A special token as tokenizer_config.json writes it: a string, or an AddedToken's fields."""
+    if isinstance(token, dict):
+        token = token.get("content")
+    return token if isinstance(token, str) else None

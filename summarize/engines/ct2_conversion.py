@@ -72,18 +72,21 @@ def model_type(model: ResolvedModel | os.PathLike | str) -> str | None:
 
 
 def convertible(model: ResolvedModel | os.PathLike | str) -> bool:
-    """Whether ctranslate2 is installed and its TransformersConverter can convert this model into a
-    seq2seq model the CTranslate2 engine runs."""
+    """Whether ctranslate2 is installed and the model's architecture is one the engine runs
+    (``SEQ2SEQ_MODEL_TYPES``). Decided from config.json and the installed packages alone: asking the
+    converter itself imports transformers and torch (1.5 s), which a run the cache answers never needs.
+    That the pinned converter registers a loader for every one of these types is tested."""
     import importlib.util
 
-    kind = model_type(model)
-    if kind not in SEQ2SEQ_MODEL_TYPES or importlib.util.find_spec("ctranslate2") is None:
-        return False
-    try:
-        from ctranslate2.converters.transformers import _MODEL_LOADERS
-        from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
-    except Exception:  # a broken install counts as not installed
-        return False
+    return model_type(model) in SEQ2SEQ_MODEL_TYPES and importlib.util.find_spec("ctranslate2") is not None
+
+
+def converter_supports(kind: str) -> bool:
+    """Whether the installed CTranslate2 converter registers a loader for ``kind`` (imports
+    transformers and torch)."""
+    from ctranslate2.converters.transformers import _MODEL_LOADERS
+    from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
+
     return CONFIG_MAPPING_NAMES.get(kind) in _MODEL_LOADERS
 
 

@@ -26,21 +26,29 @@ class TorchEngine(TokenizedEngine):
     def __init__(self, model: ResolvedModel, device: str = "auto", *, threads: int | None = None,
                  restrict_vocabulary: bool = True) -> None:
         super().__init__(model, device, restrict_vocabulary=restrict_vocabulary)
-        import torch
-        from transformers import AutoConfig
+        if device not in ("auto", "cpu", "cuda"):
+            raise EngineOptionError(f"device must be auto, cpu or cuda, not {device!r}")
+        self.threads = threads
 
-        self._torch = torch
-        self.device = pick_device(device)
-        if threads:
+    @cached_property
+    def _torch(self):
+        """torch, imported on first need: a run the cache answers entirely never imports it."""
+        import torch
+
+        if self.threads:
             # torch's thread pool is the process's: the last engine loaded with a number sets it.
-            torch.set_num_threads(threads)
-        self.config = AutoConfig.from_pretrained(model.path)
-        self.max_positions = getattr(self.config, "max_position_embeddings", None)
-        self.tokenizer = self.load_tokenizer()
+            torch.set_num_threads(self.threads)
+        return torch
+
+    @cached_property
+    def device(self) -> str:
+        """cpu as asked without importing torch; auto and cuda ask torch what is there."""
+        return self.requested_device if self.requested_device == "cpu" else pick_device(self.requested_device)
 
     @cached_property
     def network(self):
         """The weights, loaded on first generation: a run the cache answers entirely never loads them."""
+        self._torch  # its threads set before the weights load
         from transformers import AutoModelForSeq2SeqLM
 
         # Our own progress bars cover the run; a per-load "Loading weights" bar is noise.

@@ -196,7 +196,7 @@ def test_tiny_translator_runs_end_to_end_on_20_flores_lines(tmp_path, capsys, ti
     assert "sentences/s" in table and "20 segments" in table
     # every output was generated (timed), and the default generation cache was left alone
     assert report["stats"]["cache_hits"] == 0 and report["stats"]["generated"] > 0
-    assert not (tmp_path / "xdg").exists()
+    assert not (tmp_path / "xdg" / "summarize" / "cache.sqlite3").exists()
 
 
 def test_the_cache_is_used_only_when_named(tmp_path, capsys, tiny_models):

@@ -36,8 +36,14 @@ def test_the_translator_cuts_an_over_long_word(name, tiny_models, conversions):
     assert all(n > engine.max_input_tokens for n in engine.token_lengths(list(HOSTILE.values())))
     translator = Translator(engine, beams=1, max_length_factor=0.2, max_length_offset=2)
     sent = []
-    original = engine.generate
-    engine.generate = lambda texts, settings: sent.extend(texts) or original(texts, settings)
+    original = engine.generate_batches
+
+    def spying(batches, settings):
+        for texts in batches:
+            sent.extend(texts)
+            yield from original([texts], settings)
+
+    engine.generate_batches = spying
     lines = [f"قال {text} اليوم" for text in HOSTILE.values()]
     english = translator.translate_lines(lines)
     assert len(english) == 3 and all(english)

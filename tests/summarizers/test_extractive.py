@@ -78,7 +78,7 @@ def test_has_the_summarizer_interface():
     assert summaries[1] == Summary(text="", chunks=0, levels=0)
     assert len(summaries[0].text.split()) <= 30
     assert sum(finished) == 3
-    assert summarizer.stats.as_dict() == {"segments": 3, "cache_hits": 0, "generated": 1}
+    assert summarizer.stats.as_dict() == {"segments": 3, "cache_hits": 0, "generated": 1, "tokens": 0, "padded_tokens": 0}
     assert summarizer.summarize(ARTICLE) == summaries[0]
     described = json.loads(json.dumps(summarizer.describe()))
     assert described["model"] == "extractive" and described["max_words"] == 30
