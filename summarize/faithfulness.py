@@ -81,9 +81,10 @@ _AR_DUAL_SCALES = {"الفين": 2_000, "مليونين": 2_000_000, "مليار
 _AR_TEEN_TAIL = {"عشر", "عشره"}
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=4096)
 def _fold(word: str) -> str:
-    # Every word of every sentence is folded, and a day's news repeats its words many times over.
+    # Every word of every sentence is folded, and news repeats its common words many times over (a
+    # small cache: a whole day's words would hold megabytes).
     return fold_letters(word)
 
 

@@ -34,10 +34,12 @@ def atomic_write(path: Path, text: str) -> Path:
     return write_files({Path(path): text})[0]
 
 
-def write_files(files: Mapping[Path, str]) -> list[Path]:
+def write_files(files: Mapping[Path, str | Callable[[], str]]) -> list[Path]:
     """Write every ``{path: text}``; the targets are replaced only once all temporaries are complete.
     A failure (disk full, read-only, no permission) removes the temporaries, leaves every target as
-    it was, and raises OutputError naming the file and the cause."""
+    it was, and raises OutputError naming the file and the cause. A text may be given as a function
+    that makes it: it is then made just before it is written and dropped after, so a big digest's
+    files are never all in memory at once."""
     for folder in {Path(p).parent for p in files}:
         remove_stale_temporaries(folder)
     staged: list[tuple[Path, Path]] = []
@@ -46,7 +48,7 @@ def write_files(files: Mapping[Path, str]) -> list[Path]:
             path = Path(path)
             temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
             staged.append((temporary, path))
-            _write_through(temporary, text, target=path)
+            _write_through(temporary, text() if callable(text) else text, target=path)
         for temporary, path in staged:
             os.replace(temporary, path)
     except BaseException:

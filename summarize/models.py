@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -97,6 +98,21 @@ def fingerprint_directory(path: Path) -> str:
     entry = memo.get(key)
     if isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("fingerprint"), str):
         return entry["fingerprint"]
+    fingerprint = _content_digest(path, files)
+    # Remembered only when every file is older than the clock's granularity allows to tell apart:
+    # a file rewritten within the same tick, at the same size, would otherwise keep its old stamp.
+    settled = time.time() - _SETTLED_S
+    if _file_stamp(path, files) == stamp and all(f.stat().st_mtime < settled for f in files):
+        memo = {folder: entry for folder, entry in memo.items() if os.path.isdir(folder)}  # gone ones forgotten
+        memo[key] = {"stamp": stamp, "fingerprint": fingerprint}
+        _write_memo(memo_path, memo)
+    return fingerprint
+
+
+_SETTLED_S = 2.0
+
+
+def _content_digest(path: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in files:
         digest.update(file.relative_to(path).as_posix().encode() + b"\0")
@@ -104,13 +120,7 @@ def fingerprint_directory(path: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
         digest.update(b"\0")
-    fingerprint = digest.hexdigest()[:16]
-    # A file changed while it was read would be remembered with its old contents: check the stamp again.
-    if _file_stamp(path, files) == stamp:
-        memo = {folder: entry for folder, entry in memo.items() if os.path.isdir(folder)}  # gone ones forgotten
-        memo[key] = {"stamp": stamp, "fingerprint": fingerprint}
-        _write_memo(memo_path, memo)
-    return fingerprint
+    return digest.hexdigest()[:16]
 
 
 def fingerprint_memo() -> Path:

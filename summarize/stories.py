@@ -85,29 +85,49 @@ def document_similarities(documents: Sequence[str]):
     import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
 
     analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE).build_analyzer()
-    hashes, counts, sizes = [], [], []
+    hashes, counts = [], []
     for document in documents:
         grams: dict[str, int] = {}
         for gram in analyse(document):
             grams[gram] = grams.get(gram, 0) + 1
         hashes.append(np.fromiter((_gram_hash(g) for g in grams), dtype=np.uint64, count=len(grams)))
-        counts.append(np.fromiter(grams.values(), dtype=np.float64, count=len(grams)))
-        sizes.append(len(grams))
+        counts.append(np.fromiter(grams.values(), dtype=np.uint32, count=len(grams)))
+    sizes = [len(h) for h in hashes]
     if not any(sizes):  # no article has a single n-gram: nothing to compare
         return np.eye(len(documents))
-    columns, inverse = np.unique(np.concatenate(hashes), return_inverse=True)
+    # The distinct n-grams, sorted in place, and each document's as positions among them: np.unique's
+    # inverse would sort the whole day's n-grams again, with index arrays several times their size.
+    everything = np.concatenate(hashes)
+    everything.sort()
+    columns = everything[np.concatenate(([True], everything[1:] != everything[:-1]))]
+    del everything
+    for i, row in enumerate(hashes):
+        hashes[i] = np.searchsorted(columns, row).astype(np.int32)
+    indices = np.concatenate(hashes)
     del hashes
-    tf = 1.0 + np.log(np.concatenate(counts))  # sublinear
+    idf = np.log((1 + len(documents)) / (1 + np.bincount(indices, minlength=len(columns)))) + 1.0
+    data = np.empty(len(indices))
     indptr = np.concatenate([[0], np.cumsum(sizes)])
-    df = np.bincount(inverse, minlength=len(columns))
-    idf = np.log((1 + len(documents)) / (1 + df)) + 1.0
-    vectors = normalize(csr_matrix((tf * idf[inverse], inverse, indptr), shape=(len(documents), len(columns))))
-    similarity = (vectors @ vectors.T).toarray()
+    for i, row in enumerate(counts):
+        start, end = indptr[i], indptr[i + 1]
+        weights = (1.0 + np.log(row)) * idf[indices[start:end]]  # sublinear tf × idf
+        norm = np.sqrt(np.dot(weights, weights))
+        data[start:end] = weights / norm if norm else weights
+    del counts
+    vectors = csr_matrix((data, indices, indptr), shape=(len(documents), len(columns)))
+    # Row blocks into one dense matrix: the sparse product of the whole day with itself, held at once,
+    # is most of what a day's stories cost in memory.
+    similarity = np.empty((len(documents), len(documents)))
+    transposed = vectors.T.tocsr()  # once: a product with the CSC view would copy it for every block
+    for start in range(0, len(documents), _ROWS_PER_BLOCK):
+        similarity[start:start + _ROWS_PER_BLOCK] = (vectors[start:start + _ROWS_PER_BLOCK] @ transposed).toarray()
     np.fill_diagonal(similarity, 1.0)  # an empty article is still itself
     return similarity
+
+
+_ROWS_PER_BLOCK = 128
 
 
 def _gram_hash(gram: str) -> int:

@@ -75,3 +75,11 @@ def test_staging_folders_of_dead_processes_are_removed(tmp_path):
     for folder in (stale, busy):
         folder.mkdir()
     assert remove_stale_partials(target) == [stale] and busy.is_dir()
+
+
+def test_a_text_given_as_a_function_is_made_when_its_file_is_written(tmp_path):
+    from summarize.files import write_files
+
+    made = []
+    written = write_files({tmp_path / "a.txt": "plain", tmp_path / "b.txt": lambda: made.append(1) or "made"})
+    assert [p.read_text() for p in written] == ["plain", "made"] and made == [1]

@@ -71,3 +71,41 @@ def test_model_found_in_the_hugging_face_cache_without_network(no_hub, tmp_path,
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     resolved = resolve_model("org/tiny")
     assert resolved.path == snapshot and resolved.revision == "a" * 40 and resolved.hf_id == "org/tiny"
+
+
+def test_a_directory_fingerprint_is_remembered_until_a_file_changes(tmp_path, monkeypatch):
+    import os
+
+    import summarize.models as models
+
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    (model / "weights.bin").write_bytes(b"\x00" * 10)
+    old = time.time() - 60
+    for file in model.iterdir():
+        os.utime(file, (old, old))
+    first = fingerprint_directory(model)
+    assert models.fingerprint_memo().is_file()
+
+    def no_hashing(*args):
+        raise AssertionError("hashed again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(models, "_content_digest", no_hashing)
+        assert fingerprint_directory(model) == first  # remembered: no file read
+    (model / "weights.bin").write_bytes(b"\x01" * 11)
+    assert fingerprint_directory(model) != first
+    models.fingerprint_memo().write_text("not json")  # a damaged memo costs a hashing, nothing else
+    assert fingerprint_directory(model)
+
+
+def test_files_written_just_now_are_not_remembered(tmp_path, monkeypatch):
+    import summarize.models as models
+
+    (tmp_path / "config.json").write_text("{}")
+    first = fingerprint_directory(tmp_path)
+    calls = []
+    monkeypatch.setattr(models, "_content_digest", lambda *a: calls.append(1) or first)
+    fingerprint_directory(tmp_path)
+    assert calls == [1]  # too recent to trust its stamp: hashed again

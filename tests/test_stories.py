@@ -213,3 +213,30 @@ def test_with_the_extractive_summarizer_the_key_sentences_are_the_summary():
     assert story.summary_en == " ".join(k["text"] for k in story.key_sentences)
     assert 0 < len(story.summary_en.split()) <= extractive.max_words
     assert extractive.stats.segments == 0  # no second pass over the key sentences
+
+
+def test_similarities_are_scikit_learns_tf_idf_cosines_without_its_vocabulary(day):
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from summarize.stories import NGRAM_RANGE, article_document, document_similarities
+
+    documents = [article_document(a) for a in day] + ["", "؟!"]  # and two with no n-gram at all
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True).fit_transform(documents)
+    expected = cosine_similarity(vectors)
+    np.fill_diagonal(expected, 1.0)
+    assert np.abs(document_similarities(documents) - expected).max() < 1e-12
+
+
+def test_the_stories_cache_key_changes_with_what_stories_are_made_of():
+    from summarize.stories import stories_cache_key
+
+    article = DigestArticle(id="a", source="S", url=None, date=None, language="ar", title_ar="ع", title_en="T",
+                            summary_en="Sum.", translation_en="Text.")
+    base = stories_cache_key(["نص"], [article], {"model": "x"})
+    assert base == stories_cache_key(["نص"], [article], {"model": "x"})
+    assert base != stories_cache_key(["نص آخر"], [article], {"model": "x"})
+    assert base != stories_cache_key(["نص"], [article], {"model": "y"})
+    changed = DigestArticle(**{**article.__dict__, "translation_en": "Other."})
+    assert base != stories_cache_key(["نص"], [changed], {"model": "x"})

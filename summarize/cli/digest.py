@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import itertools
 import logging
 import sys
 import tempfile
@@ -79,13 +80,16 @@ def run_digest(args: argparse.Namespace) -> int:
         problems: list[InputProblem] = []
         # The digest's own folders are never read back as articles, should they lie inside an input.
         own = [args.out] + ([settings.archive] if settings.archive else [])
-        articles = list(read_articles(inputs, problems, max_article_chars=settings.max_article_chars,
-                                      follow_symlinks=settings.follow_symlinks, exclude=own))
+        # Read as the pipeline's windows need them, so the day's input is never all in memory.
+        articles = read_articles(inputs, problems, max_article_chars=settings.max_article_chars,
+                                 follow_symlinks=settings.follow_symlinks, exclude=own)
+        first = next(articles, None)
+        if first is None:
+            log_problems(problems)
+            raise UserError("no articles found in " + ", ".join(map(str, args.inputs)))
+        pipeline = Pipeline(settings, progress=True)
+        digest = pipeline.run(itertools.chain([first], articles), problems=problems, date=settings.date)
     log_problems(problems)
-    if not articles:
-        raise UserError("no articles found in " + ", ".join(map(str, args.inputs)))
-    pipeline = Pipeline(settings, progress=True)
-    digest = pipeline.run(articles, problems=problems, date=settings.date)
     written = write_digest(digest, args.out, archive=settings.archive)
     if not settings.quiet:
         counts, stats = digest.run["counts"], digest.run["stats"]

@@ -294,3 +294,44 @@ def test_digest_on_ctranslate2(tiny_models, conversions):
     torch_digest, ct2_digest = runs
     for ours, theirs in zip(ct2_digest.articles, torch_digest.articles):
         assert (ours.title_en, ours.translation_en, ours.summary_en) == (theirs.title_en, theirs.translation_en, theirs.summary_en)
+
+
+def test_every_architecture_auto_picks_has_a_loader_in_the_pinned_converter():
+    # convertible() decides from config.json alone (asking the converter imports torch); this is
+    # what keeps that decision true.
+    assert all(conversion.converter_supports(kind) for kind in conversion.SEQ2SEQ_MODEL_TYPES)
+
+
+@pytest.mark.parametrize("role", ["translator", "summarizer"])
+def test_limits_and_output_vocabulary_read_from_the_files_match_the_loaded_tokenizer(tiny_models, role):
+    """Before anything loads, the engine reads its limit and output vocabulary from the model's
+    files; they must be what the tokenizer, once loaded, says."""
+    engine = load_engine(resolve_model(str(tiny_models[role])), engine="ctranslate2", device="cpu")
+    limit, vocabulary = engine.max_input_tokens, engine.output_vocabulary
+    assert "tokenizer" not in vars(engine)  # read without loading it
+    tokenizer = engine.tokenizer
+    assert limit == min(engine.max_positions, tokenizer.model_max_length)
+    if role == "summarizer":
+        assert vocabulary is None
+        return
+    target = {tokenizer.spm_target.id_to_piece(i) for i in range(tokenizer.spm_target.get_piece_size())}
+    expected = {i for piece, i in tokenizer.encoder.items() if piece in target} | {tokenizer.eos_token_id,
+                                                                                     tokenizer.unk_token_id}
+    assert vocabulary == sorted(expected)
+
+
+def test_batches_in_flight_give_what_one_batch_at_a_time_gives(tiny_models, conversions):
+    engine = load_engine(resolve_model(str(tiny_models["translator"])), engine="ctranslate2", device="cpu",
+                         compute_type="float32", threads=2)
+    assert (engine.inter_threads, engine.intra_threads) == (2, 1)
+    texts = _inputs("translator", engine)
+    batches = [texts[:2], texts[2:3], [], texts[3:]]
+    settings = GenerationSettings(num_beams=2, max_new_tokens=8)
+    assert list(engine.generate_batches(batches, settings)) == [engine.generate(batch, settings) for batch in batches]
+
+
+def test_cores_go_to_batches_in_flight_before_threads_per_batch():
+    assert ct2.thread_split(1, "cpu") == (1, 1)
+    assert ct2.thread_split(2, "cpu") == (2, 1)
+    assert ct2.thread_split(16, "cpu") == (ct2.MAX_BATCHES_IN_FLIGHT, 16 // ct2.MAX_BATCHES_IN_FLIGHT)
+    assert ct2.thread_split(8, "cuda") == (1, 1)
