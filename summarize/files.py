@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import secrets
 import shutil
 import time
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from summarize.errors import SummarizeError
 
@@ -27,6 +28,15 @@ _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 
 class OutputError(SummarizeError):
     """An output file could not be written (exit status 1); nothing of the set was replaced."""
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object file's contents; {} when it is absent, unreadable or not an object."""
+    try:
+        value = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def atomic_write(path: Path, text: str) -> Path:

@@ -93,7 +93,9 @@ def fingerprint_directory(path: Path) -> str:
     files = sorted(p for p in path.rglob("*") if p.is_file())
     stamp = _file_stamp(path, files)
     memo_path = fingerprint_memo()
-    memo = _read_memo(memo_path)
+    from summarize.files import read_json
+
+    memo = read_json(memo_path)
     key = str(path.resolve())
     entry = memo.get(key)
     if isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("fingerprint"), str):
@@ -136,14 +138,6 @@ def _file_stamp(root: Path, files: list[Path]) -> str:
         info = file.stat()
         entries.append([file.relative_to(root).as_posix(), info.st_size, info.st_mtime_ns])
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
-
-
-def _read_memo(path: Path) -> dict[str, Any]:
-    try:
-        memo = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return memo if isinstance(memo, dict) else {}
 
 
 def _write_memo(path: Path, memo: dict[str, Any]) -> None:

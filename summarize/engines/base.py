@@ -3,7 +3,6 @@ settings in, texts out. Batching, ordering and caching live above it (``summariz
 from __future__ import annotations
 
 import abc
-import json
 import math
 from dataclasses import asdict, dataclass
 from functools import cached_property
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 from summarize.errors import UserError
+from summarize.files import read_json
 from summarize.models import ResolvedModel
 
 
@@ -219,15 +219,6 @@ class TokenizedEngine(Engine):
         if len(allowed) > 0.9 * len(vocabulary):
             return None
         return sorted(allowed)
-
-
-def read_json(path: Path) -> dict[str, Any]:
-    """A JSON object file's contents; {} when it is absent, unreadable or not an object."""
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _token_text(token: Any) -> str | None:

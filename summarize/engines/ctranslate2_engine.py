@@ -52,14 +52,13 @@ the tests try, (3) aside.
 """
 from __future__ import annotations
 
-import json
 import os
+from collections import deque
 from functools import cached_property
 from pathlib import Path
-from collections import deque
 from typing import Any, Iterable, Iterator, Sequence
 
-from summarize.engines.base import EngineOptionError, GenerationSettings, TokenizedEngine, read_json
+from summarize.engines.base import EngineOptionError, GenerationSettings, TokenizedEngine
 # The conversion cache. Its public names are re-exported here, where callers imported them before
 # the cache had a module of its own.
 from summarize.engines.ct2_conversion import (  # noqa: F401
@@ -77,6 +76,7 @@ from summarize.engines.ct2_conversion import (  # noqa: F401
     target_vocabulary,
     write_vocabulary_map,
 )
+from summarize.files import read_json
 from summarize.models import ResolvedModel
 
 
