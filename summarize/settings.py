@@ -36,7 +36,7 @@ HARD_MAX_ARTICLE_CHARS = 10_000_000
 # what a window leaves behind is each article's English and its folded Arabic for the stories, so
 # memory no longer grows with everything every stage made of the whole day. 200 articles hold some
 # 4,000 segments: batches of one length class still fill the token budget (padding measured by
-# ``python -m tools.bench_scale``).
+# ``python -m tools.scale_bench``).
 WINDOW_ARTICLES = 200
 
 

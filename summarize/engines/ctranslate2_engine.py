@@ -99,7 +99,7 @@ MAX_BATCHES_IN_FLIGHT = 4
 
 def thread_split(cores: int, device: str) -> tuple[int, int]:
     """(batches in flight, threads per batch) for ``cores`` cores. On CPU, batches in parallel on one
-    thread each before threads inside a batch: measured on 2 cores (``python -m tools.bench_scale``),
+    thread each before threads inside a batch: measured on 2 cores (README, "Engines"),
     two batches of one thread each translate 3.3× faster than one batch on two threads, and one
     thread alone is 1.7× faster than two on one batch — Marian's and even BART's matrices are too
     small for intra-op threads to pay for their synchronisation. Beyond MAX_BATCHES_IN_FLIGHT, the
@@ -172,6 +172,16 @@ class CTranslate2Engine(TokenizedEngine):
         self.quantization = storage_type(self.compute_type)
         self._conversions = conversions
         self.inter_threads, self.intra_threads = thread_split(threads or usable_cores(), self.device)
+
+    def load_tokenizer(self) -> Any:
+        """The checkpoint's tokenizer rebuilt on sentencepiece / tokenizers alone when its kind allows
+        (``native_tokenizers``: the same ids, tested against transformers), so that CTranslate2 runs
+        never import transformers and torch (1.5 s and some 350 MB); transformers' otherwise."""
+        from summarize.engines.native_tokenizers import load_native_tokenizer
+
+        preset = self.model.preset
+        native = None if preset is not None and preset.src_lang else load_native_tokenizer(self.model.path)
+        return native if native is not None else super().load_tokenizer()
 
     # Converted and loaded on first generation, as the torch engine loads its weights: a run the cache
     # answers entirely never converts nor loads anything.
