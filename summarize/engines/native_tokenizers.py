@@ -146,7 +146,8 @@ class MarianNativeTokenizer:
         self.model_max_length = VERY_LARGE_INTEGER if limit is None else limit
         self.eos_token_id = self.convert_tokens_to_ids(self.eos_token)
         self.unk_token_id = self.convert_tokens_to_ids(self.unk_token)
-        self.pad_token_id = named["pad_token"] and self.convert_tokens_to_ids(_content(named["pad_token"]))
+        self.pad_token = named["pad_token"] and _content(named["pad_token"])
+        self.pad_token_id = self.pad_token and self.convert_tokens_to_ids(self.pad_token)
         self.all_special_ids = self.convert_tokens_to_ids(self.all_special_tokens)
         self.src_lang: str | None = None  # set by the engines for multilingual presets; Marian ignores it
 
@@ -291,6 +292,7 @@ class ByteLevelNativeTokenizer:
             (_content(named["sep_token"]), ids["sep_token"]), (_content(named["cls_token"]), ids["cls_token"]),
             bool(settings.get("trim_offsets", True)), prefix_space)
         self.eos_token_id, self.pad_token_id = ids["eos_token"], ids["pad_token"]
+        self.pad_token = named["pad_token"] and _content(named["pad_token"])
         self.all_special_ids = self.convert_tokens_to_ids(self.all_special_tokens)
         # transformers skips the clean-up for BPE models unless told twice.
         self.clean_up_tokenization_spaces = bool(settings.get("clean_up_tokenization_spaces", False)) and bool(

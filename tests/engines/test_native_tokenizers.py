@@ -337,3 +337,13 @@ def test_never_imports_transformers_or_torch(tiny_models):
                             check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_pad_token_is_named_as_transformers_names_it(tiny_models):
+    from transformers import AutoTokenizer
+
+    from summarize.engines.native_tokenizers import load_native_tokenizer
+
+    for role in ("translator", "summarizer"):
+        native, reference = load_native_tokenizer(tiny_models[role]), AutoTokenizer.from_pretrained(tiny_models[role])
+        assert (native.pad_token, native.pad_token_id) == (reference.pad_token, reference.pad_token_id)
