@@ -100,19 +100,13 @@ def _clitic_forms(table: dict[str, int]) -> dict[str, tuple[str, str]]:
     return forms
 
 
-# Looked up for every word of every sentence: one dictionary lookup each, not a loop over clitics.
-_FORMS: dict[int, dict[str, tuple[str, str]]] = {}
-
-
-def _strip_clitic(word: str, table: dict[str, int]) -> tuple[str, str] | None:
-    """(clitic, bare word) when ``word`` is a word of ``table``, bare or behind a clitic."""
-    forms = _FORMS.get(id(table))
-    if forms is None:
-        forms = _FORMS[id(table)] = _clitic_forms(table)
-    return forms.get(word)
-
-
-_NUMBER_STARTS = frozenset(_clitic_forms(_AR_WORD_VALUE)) | frozenset(_clitic_forms(_AR_DUAL_SCALES))
+# (clitic, bare word) by every written form: one dictionary lookup per word of every sentence, not a
+# loop over the clitics.
+_WORD_FORMS = _clitic_forms(_AR_WORD_VALUE)
+_SCALE_FORMS = _clitic_forms(_AR_SCALE_VALUE)
+_DUAL_SCALE_FORMS = _clitic_forms(_AR_DUAL_SCALES)
+# A number phrase starts with a number word (bare or behind a clitic): most words are not one.
+_NUMBER_STARTS = frozenset(_WORD_FORMS) | frozenset(_DUAL_SCALE_FORMS)
 
 
 def _format(value: float) -> str:
@@ -154,13 +148,12 @@ def arabic_numbers(arabic: str) -> list[tuple[str, set[float]]]:
                 continue
             value = float(match.group().replace(",", ""))
             values = {value}
-            scale = _strip_clitic(folded[i + 1], _AR_SCALE_VALUE) if i + 1 < len(tokens) else None
+            scale = _SCALE_FORMS.get(folded[i + 1]) if i + 1 < len(tokens) else None
             if scale:
                 values.add(value * _AR_SCALE_VALUE[scale[1]])
             found.append((label, values))
             i += 1
             continue
-        # A number phrase starts with a number word (bare or behind a clitic): most words are not one.
         value, length = _word_number(folded, i) if folded[i] in _NUMBER_STARTS else (0.0, 0)
         if length:
             found.append((_format(value), {value}))
@@ -180,7 +173,7 @@ def _word_number(folded: list[str], start: int) -> tuple[float, int]:
     if folded[start] in _AR_TEEN_TAIL and previous in _AR_ORDINALS:
         return 0.0, 0
     if start == 0 or folded[start - 1] != "في" or folded[start] not in _PERCENT_WORDS:
-        dual = _strip_clitic(folded[start], _AR_DUAL_SCALES)
+        dual = _DUAL_SCALE_FORMS.get(folded[start])
         if dual:
             return float(_AR_DUAL_SCALES[dual[1]]), 1
     total, current, small_only = 0.0, 0.0, True
@@ -193,12 +186,12 @@ def _word_number(folded: list[str], start: int) -> tuple[float, int]:
             current, small_only = current + 10, False
             i += 1
             continue
-        scale = None if first else _strip_clitic(word, _AR_SCALE_VALUE)
+        scale = None if first else _SCALE_FORMS.get(word)
         if scale and scale[0] in ("", *joiners):
             total, current, small_only = total + max(current, 1) * _AR_SCALE_VALUE[scale[1]], 0.0, False
             i += 1
             continue
-        name = _strip_clitic(word, _AR_WORD_VALUE)
+        name = _WORD_FORMS.get(word)
         if name is None:
             break
         clitic, bare = name

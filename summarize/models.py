@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.errors import SummarizeError
+from summarize.files import atomic_write, read_json
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Shipped inside the package, so an installed copy finds it from any folder.
@@ -93,8 +94,6 @@ def fingerprint_directory(path: Path) -> str:
     files = sorted(p for p in path.rglob("*") if p.is_file())
     stamp = _file_stamp(path, files)
     memo_path = fingerprint_memo()
-    from summarize.files import read_json
-
     memo = read_json(memo_path)
     key = str(path.resolve())
     entry = memo.get(key)
@@ -142,8 +141,6 @@ def _file_stamp(root: Path, files: list[Path]) -> str:
 
 def _write_memo(path: Path, memo: dict[str, Any]) -> None:
     """Best effort: a memo that cannot be written costs the next run the hashing, nothing else."""
-    from summarize.files import atomic_write
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps(memo, indent=1, sort_keys=True) + "\n")

@@ -2,7 +2,7 @@
 other plain dataclasses; this module only orders them, times them and records what ran.
 
 Articles go through the stages a window at a time (``Settings.window``, 200 by default): what a
-window leaves behind is each article's entry in the digest (its English) and its folded Arabic, which
+window leaves behind is each article's entry in the digest (its English) and its cleaned Arabic, which
 the stories are grouped on once every window is done. Memory then grows with the digest itself, not
 with everything every stage made of the whole day. Batches stay full: a window holds thousands of
 segments, and a segment's English does not depend on the others of its batch (``summarize.batching``),
@@ -23,8 +23,8 @@ from summarize.models import ModelNotFoundError, ResolvedModel, resolve_model
 from summarize.records import Article, Digest, DigestArticle, InputProblem, SegmentedArticle, StageStats, TranslatedArticle
 from summarize.segment import split_paragraphs
 from summarize.settings import Settings
-from summarize.stories import (build_stories, fold_arabic, group_documents, stories_cache_key, stories_from_json,
-                               stories_to_json)
+from summarize.stories import (article_text, build_stories, fold_arabic, group_documents, stories_cache_key,
+                               stories_from_json, stories_to_json)
 from summarize.summarizers import Summarizer, load_summarizer, needs_model
 from summarize.translate import Translator
 from summarize.versions import environment
@@ -39,7 +39,7 @@ class _Day:
     """What the windows leave behind for the end of the run."""
 
     articles: list[DigestArticle] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # each cleaned title and text, for the stories
+    texts: list[str] = field(default_factory=list)  # each article_text, for the stories
     dates: Counter = field(default_factory=Counter)
     undated: int = 0
     counts: Counter = field(default_factory=Counter)
@@ -186,7 +186,7 @@ class Pipeline:
                 flags=_flags(segments_of.get(id(a)), t), title_from=a.title_from, source_from=a.source_from,
                 date_from=a.date_from))
             # Stories are grouped on the Arabic, without a model, once the whole day is in.
-            day.texts.append(f"{a.title}\n{a.text}")
+            day.texts.append(article_text(a))
             if a.date:
                 day.dates[a.date[:10]] += 1
             else:
@@ -198,7 +198,7 @@ class Pipeline:
         lap("stories")
 
     def _stories(self, day: _Day, summarizer: Summarizer):
-        """The day's stories: grouped on every window's folded Arabic, summarised with the run's
+        """The day's stories: grouped on every window's Arabic (folded here), summarised with the run's
         summariser; cached whole, so a rerun of the same day neither groups nor summarises."""
         cache = self.cache if self.cache is not None and self.cache.enabled else None
         key = stories_cache_key(day.texts, day.articles, summarizer.describe()) if cache else None

@@ -33,7 +33,7 @@ DEFAULT_MAX_ARTICLE_CHARS = 200_000
 # "article" reached 6 GB before translating. 10 M characters is some 50 times the default.
 HARD_MAX_ARTICLE_CHARS = 10_000_000
 # Articles a digest carries through clean → segment → translate → summarise at once (``--window``):
-# what a window leaves behind is each article's English and its folded Arabic for the stories, so
+# what a window leaves behind is each article's English and its cleaned Arabic for the stories, so
 # memory no longer grows with everything every stage made of the whole day. 200 articles hold some
 # 4,000 segments: batches of one length class still fill the token budget (padding measured by
 # ``python -m tools.scale_bench``).

@@ -65,9 +65,14 @@ def fold_arabic(text: str) -> str:
     return " ".join(word for word in _NOT_WORD.sub(" ", text).split() if word not in STOP_WORDS)
 
 
+def article_text(article: "Article") -> str:
+    """The Arabic an article is grouped on: its cleaned title and text."""
+    return f"{article.title}\n{article.text}"
+
+
 def article_document(article: "Article") -> str:
-    """What an article is grouped on: its folded Arabic title and text."""
-    return fold_arabic(f"{article.title}\n{article.text}")
+    """What an article is grouped on: its Arabic (``article_text``), folded."""
+    return fold_arabic(article_text(article))
 
 
 def similarity_matrix(articles: Sequence["Article"]):

@@ -176,7 +176,7 @@ class CTranslate2Engine(TokenizedEngine):
     def load_tokenizer(self) -> Any:
         """The checkpoint's tokenizer rebuilt on sentencepiece / tokenizers alone when its kind allows
         (``native_tokenizers``: the same ids, tested against transformers), so that CTranslate2 runs
-        never import transformers and torch (1.5 s and some 350 MB); transformers' otherwise."""
+        never import transformers and torch (1.5 s and some 220 MB); transformers' otherwise."""
         from summarize.engines.native_tokenizers import load_native_tokenizer
 
         preset = self.model.preset

@@ -23,15 +23,12 @@ def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | N
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = to_json(digest)
-    if archive is None:
-        # One file's text at a time (write_files makes each just before writing it).
-        return write_files({out / "digest.json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                            out / "digest.md": lambda: to_markdown(digest),
-                            out / "digest.html": lambda: to_html(data)})
-    markdown = to_markdown(digest)
-    files = {out / "digest.json": json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-             out / "digest.md": markdown,
-             out / "digest.html": to_html(data)}
-    Path(archive).mkdir(parents=True, exist_ok=True)
-    files.update(archive_files(data, archive, markdown=markdown))
+    markdown = to_markdown(digest) if archive is not None else None  # shared with the archive's copy
+    # One file's text at a time: write_files makes each just before writing it.
+    files = {out / "digest.json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+             out / "digest.md": lambda: markdown if markdown is not None else to_markdown(digest),
+             out / "digest.html": lambda: to_html(data)}
+    if archive is not None:
+        Path(archive).mkdir(parents=True, exist_ok=True)
+        files.update(archive_files(data, archive, markdown=markdown))
     return write_files(files)
