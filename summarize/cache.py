@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -14,13 +13,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from summarize.errors import UserError
+from summarize.files import user_cache_dir
 
 log = logging.getLogger("summarize")
 
 SCHEMA_VERSION = 1
 # What the cache stores: a translated segment, a summary of one chunk, a whole document's summary, an
 # article cut into segments (so a rerun needs no tokenizer), a digest's stories.
-KINDS = ("translation", "summary", "summary_document", "segmentation", "stories")
+KINDS = ("translation", "summary", "summary_document", "segmentation", "stories", "articles")
 _TABLE = "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, " \
          "created REAL NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
 # SQLite caps the host parameters of one statement; stay well below every build's limit.
@@ -30,8 +30,7 @@ _BUSY_TIMEOUT_S = 30.0
 
 
 def default_cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "summarize" / "cache.sqlite3"
+    return user_cache_dir() / "cache.sqlite3"
 
 
 def cache_keys(identity: Mapping[str, Any], recipe: Mapping[str, Any], texts: Iterable[str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ import secrets
 import shutil
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from summarize.errors import SummarizeError
 
@@ -28,6 +28,12 @@ _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 
 class OutputError(SummarizeError):
     """An output file could not be written (exit status 1); nothing of the set was replaced."""
+
+
+def user_cache_dir() -> Path:
+    """Where summarize keeps what it can make again (the cache, converted models, compiled page
+    templates): ``$XDG_CACHE_HOME/summarize``, by default ``~/.cache/summarize``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "summarize"
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -44,12 +50,13 @@ def atomic_write(path: Path, text: str) -> Path:
     return write_files({Path(path): text})[0]
 
 
-def write_files(files: Mapping[Path, str | Callable[[], str]]) -> list[Path]:
+def write_files(files: Mapping[Path, str | Callable[[], str | Iterable[str]]]) -> list[Path]:
     """Write every ``{path: text}``; the targets are replaced only once all temporaries are complete.
     A failure (disk full, read-only, no permission) removes the temporaries, leaves every target as
     it was, and raises OutputError naming the file and the cause. A text may be given as a function
-    that makes it: it is then made just before it is written and dropped after, so a big digest's
-    files are never all in memory at once."""
+    that makes it, as one string or as pieces to write one after another (a template's ``generate``,
+    ``JSONEncoder.iterencode``): it is made as it is written, so a big digest's files never stand
+    whole in memory, neither all at once nor one by one."""
     for folder in {Path(p).parent for p in files}:
         remove_stale_temporaries(folder)
     staged: list[tuple[Path, Path]] = []
@@ -68,11 +75,14 @@ def write_files(files: Mapping[Path, str | Callable[[], str]]) -> list[Path]:
     return [path for _, path in staged]
 
 
-def _write_through(temporary: Path, text: str, *, target: Path) -> None:
+def _write_through(temporary: Path, text: str | Iterable[str], *, target: Path) -> None:
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
             fh.flush()
             os.fsync(fh.fileno())
     except OSError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.errors import SummarizeError
-from summarize.files import atomic_write, read_json
+from summarize.files import atomic_write, read_json, user_cache_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Shipped inside the package, so an installed copy finds it from any folder.
@@ -23,7 +23,7 @@ CATALOGUE_PATH = Path(__file__).resolve().parent / "resources" / "catalogue.toml
 # Files the project builds or converts (tiny models, converted engines): a checkout's git-ignored
 # models/local/; an installed package's user cache, since site-packages is no place to write.
 LOCAL_MODELS_DIR = (REPO_ROOT / "models" / "local" if (REPO_ROOT / "models").is_dir() and (REPO_ROOT / "pyproject.toml").is_file()
-                    else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "summarize")
+                    else user_cache_dir())
 
 # Framework weights we never load: skipping them keeps downloads to what transformers reads.
 _IGNORED_DOWNLOADS = ["*.h5", "*.msgpack", "*.ot", "tf_model*", "flax_model*", "rust_model*", "*.onnx", "onnx/*"]

@@ -17,11 +17,9 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
 from summarize import __version__
-from summarize.clean import clean_article
-from summarize.faithfulness import flag_segments
+from summarize.article_cache import CachedArticle, article_keys
 from summarize.models import ModelNotFoundError, ResolvedModel, resolve_model
 from summarize.records import Article, Digest, DigestArticle, InputProblem, SegmentedArticle, StageStats, TranslatedArticle
-from summarize.segment import split_paragraphs
 from summarize.settings import Settings
 from summarize.stories import (article_text, build_stories, fold_arabic, group_documents, stories_cache_key,
                                stories_from_json, stories_to_json)
@@ -43,6 +41,7 @@ class _Day:
     dates: Counter = field(default_factory=Counter)
     undated: int = 0
     counts: Counter = field(default_factory=Counter)
+    new: dict[str, str] = field(default_factory=dict)  # the window's articles for the article cache
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
 
@@ -129,6 +128,7 @@ class Pipeline:
                 "flagged_segments": sum(len(a.flags) for a in day.articles),
                 "skipped_inputs": sum(1 for p in problems if p.skipped),
                 "skipped_language": counts["skipped_language"],
+                "cached_articles": counts["cached_articles"],
             },
             "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
             "window": window,
@@ -141,7 +141,58 @@ class Pipeline:
 
     def _run_window(self, articles: list[Article], day: _Day, problems: list[InputProblem], translator: Translator,
                     summarizer: Summarizer, *, first: int) -> None:
-        """Clean, segment, translate and summarise one window; add what is left of it to ``day``."""
+        """One window: the articles seen before from the article cache, the others cleaned, segmented,
+        translated, summarised and checked; what is left of each is added to ``day`` in input order."""
+        clock = time.perf_counter()
+        wanted = [a for a in articles if _language(a) in ("ar", "en")]
+        for article in articles:
+            if _language(article) not in ("ar", "en"):
+                language = _language(article)
+                detected = "language not recognised" if language == "unknown" else \
+                    f"not Arabic or English (detected: {language})"
+                problems.append(InputProblem(article.origin or article.id, f"{detected}: not translated"))
+                day.counts["skipped_language"] += 1
+        cache = self.cache if self.cache is not None and self.cache.enabled else None
+        keys = article_keys(wanted, {"translator": translator.describe(), "summarizer": summarizer.describe()}) \
+            if cache is not None and wanted else []
+        found = {k: CachedArticle.from_json(v) for k, v in cache.get_many("articles", set(keys)).items()} if keys else {}
+        day.timings["clean"] += time.perf_counter() - clock
+        todo = [a for a, k in zip(wanted, keys or [None] * len(wanted)) if k not in found]
+        made = iter(self._make_articles(todo, day, translator, summarizer, first=first) if todo else [])
+        results = []
+        for article, key in zip(wanted, keys or [None] * len(wanted)):
+            result = found.get(key) if key is not None else None
+            if result is None:
+                result = next(made)
+                if key is not None:
+                    found[key] = result  # an article twice in one run is made once
+                    day.new[key] = result.to_json()
+            else:
+                day.counts["cached_articles"] += 1
+            results.append(result)
+        if cache is not None and day.new:
+            cache.put_many("articles", day.new)
+            day.new.clear()
+        for result in results:
+            entry = result.article
+            day.articles.append(entry)
+            day.texts.append(result.text)  # stories are grouped on the Arabic once the whole day is in
+            if entry.date:
+                day.dates[entry.date[:10]] += 1
+            else:
+                day.undated += 1
+            day.counts.update(articles=1, english=entry.language == "en", segments=result.segments,
+                              paragraphs=result.paragraphs, summary_chunks=result.summary_chunks,
+                              chunked_articles=result.summary_chunks > 1)
+
+    def _make_articles(self, articles: list[Article], day: _Day, translator: Translator, summarizer: Summarizer, *,
+                       first: int) -> list[CachedArticle]:
+        """Clean, segment, translate, summarise and check ``articles`` (Arabic or English)."""
+        # Here, not at the top: a rerun whose articles all come from the cache never compiles the
+        # cleaning rules' few hundred patterns.
+        from summarize.clean import clean_article
+        from summarize.segment import split_paragraphs
+
         timings = day.timings
         clock = time.perf_counter()
 
@@ -151,16 +202,7 @@ class Pipeline:
             timings[stage] += now - clock
             clock = now
 
-        cleaned = []
-        for article in articles:
-            language = _language(article)
-            if language in ("ar", "en"):
-                cleaned.append(clean_article(article) if language == "ar" else article)
-            else:
-                detected = "language not recognised" if language == "unknown" else \
-                    f"not Arabic or English (detected: {language})"
-                problems.append(InputProblem(article.origin or article.id, f"{detected}: not translated"))
-                day.counts["skipped_language"] += 1
+        cleaned = [clean_article(a) if _language(a) == "ar" else a for a in articles]
         arabic = [a for a in cleaned if _language(a) == "ar"]
         lap("clean")
         segmented = translator.segment_articles(arabic)
@@ -177,25 +219,19 @@ class Pipeline:
         with _bar(len(translated), f"summarising ({span})", "article", self.progress) as bar:
             summaries = summarizer.summarize_many([t.text_en for t in translated], on_batch=bar.update)
         lap("summarise")
-
         segments_of = {id(s.article): s for s in segmented}  # Arabic articles only
+        results = []
         for a, t, s in zip(cleaned, translated, summaries):
-            day.articles.append(DigestArticle(
+            cut = segments_of.get(id(a))
+            entry = DigestArticle(
                 id=a.id, source=a.source, url=a.url, date=a.date, language=_language(a), title_ar=a.title,
-                title_en=t.title_en, summary_en=s.text, translation_en=t.text_en,
-                flags=_flags(segments_of.get(id(a)), t), title_from=a.title_from, source_from=a.source_from,
-                date_from=a.date_from))
-            # Stories are grouped on the Arabic, without a model, once the whole day is in.
-            day.texts.append(article_text(a))
-            if a.date:
-                day.dates[a.date[:10]] += 1
-            else:
-                day.undated += 1
-        day.counts.update(articles=len(cleaned), english=len(cleaned) - len(arabic), segments=segment_count,
-                          paragraphs=sum(len(s.paragraphs) for s in segmented),
-                          summary_chunks=sum(s.chunks for s in summaries),
-                          chunked_articles=sum(1 for s in summaries if s.chunks > 1))
+                title_en=t.title_en, summary_en=s.text, translation_en=t.text_en, flags=_flags(cut, t),
+                title_from=a.title_from, source_from=a.source_from, date_from=a.date_from)
+            results.append(CachedArticle(entry, article_text(a), segments=len(cut.title_segments) + len(cut.segments)
+                                         if cut else 0, paragraphs=len(cut.paragraphs) if cut else 0,
+                                         summary_chunks=s.chunks))
         lap("stories")
+        return results
 
     def _stories(self, day: _Day, summarizer: Summarizer):
         """The day's stories: grouped on every window's Arabic (folded here), summarised with the run's
@@ -206,7 +242,9 @@ class Pipeline:
             stored = cache.get_many("stories", [key]).get(key)
             if stored is not None:
                 return stories_from_json(stored)
-        groups = group_documents([fold_arabic(text) for text in day.texts])
+        for i, text in enumerate(day.texts):  # folded in place: the day's Arabic is held once
+            day.texts[i] = fold_arabic(text)
+        groups = group_documents(day.texts)
         stories = build_stories(groups, day.articles, summarizer.story_plan())
         if cache is not None:
             cache.put_many("stories", {key: stories_to_json(stories)})
@@ -230,6 +268,8 @@ def _flags(segmented: SegmentedArticle | None, translated: TranslatedArticle) ->
     English article, or if the segment counts ever disagree)."""
     if segmented is None:
         return []
+    from summarize.faithfulness import flag_segments
+
     arabic = segmented.title_segments + segmented.segments
     return flag_segments(arabic, translated.segments_en) if len(arabic) == len(translated.segments_en) else []
 

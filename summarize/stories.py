@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Sequence
 
 from summarize.normalize import fold_letters, normalize_arabic
@@ -81,62 +82,124 @@ def similarity_matrix(articles: Sequence["Article"]):
 
 
 def document_similarities(documents: Sequence[str]):
-    """Cosine similarities between TF-IDF vectors of ``documents`` (folded), exactly as scikit-learn's
-    ``TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True)`` weighs them
-    (smoothed IDF, l2 rows) — without its vocabulary: a day's half-million distinct n-grams as Python
-    strings were most of what a digest's memory grew by with the day (98 MB for 800 articles).
-    Each n-gram is a 64-bit BLAKE2 digest instead, the same on every run; two n-grams share one with
-    odds of about 1e-8 in a day."""
+    """Cosine similarities (a square numpy array) between TF-IDF vectors of ``documents`` (folded),
+    exactly as scikit-learn's ``TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE,
+    sublinear_tf=True)`` weighs them (smoothed IDF, l2 rows); see ``_tf_idf``."""
+    import numpy as np
+    from scipy.spatial.distance import squareform
+
+    n, similarities = condensed_similarities(documents)
+    square = squareform(similarities, checks=False) if n > 1 else np.zeros((n, n))
+    np.fill_diagonal(square, 1.0)  # an empty article is still itself
+    return square
+
+
+def condensed_similarities(documents: Sequence[str]):
+    """(number of documents, their pairwise cosine similarities above the diagonal, row by row: the
+    condensed order of ``scipy.spatial.distance.squareform``). Half the square, and little else of
+    the day's size beyond the vectors (``_tf_idf``): the product is taken over ranges of n-grams, a
+    few ten thousand entries at a time, a block of rows at a time, each added into its place in the
+    condensed array. scipy's product of the whole day with itself held several copies of the
+    vectors, and the square matrix twice the pairs."""
     import numpy as np
     from scipy.sparse import csr_matrix
+
+    columns, counts, indptr, idf, norms = _tf_idf(documents)
+    n = len(indptr) - 1
+    similarities = np.zeros(n * (n - 1) // 2)
+    if n < 2 or not len(columns):
+        return n, similarities
+    starts = np.concatenate(([0], np.cumsum(np.arange(n - 1, 0, -1))))  # where each row of pairs begins
+    ranges = -(-len(columns) // _ENTRIES_PER_RANGE)
+    bounds = [int(b) for b in np.linspace(0, len(idf), ranges + 1)]  # Python ints: no int64 copy of columns
+    for low, high in zip(bounds[:-1], bounds[1:]):
+        inside = columns >= low
+        inside &= columns < high
+        at = np.flatnonzero(inside)  # this range's entries, row by row
+        del inside
+        rows = np.searchsorted(indptr, at, side="right") - 1
+        numbers = columns[at]
+        weights = (1.0 + np.log(counts[at], dtype=np.float64)) * idf[numbers] / norms[rows]
+        per_row = np.bincount(rows, minlength=n)
+        vectors = csr_matrix((weights, numbers - low, np.concatenate(([0], np.cumsum(per_row)))),
+                             shape=(n, high - low))
+        transposed = vectors.T.tocsr()  # once a range: a product with the CSC view copies it every block
+        for first in range(0, n - 1, _ROWS_PER_BLOCK):
+            block = (vectors[first:first + _ROWS_PER_BLOCK] @ transposed).toarray()
+            for offset, row in enumerate(block[:n - 1 - first]):
+                i = first + offset
+                similarities[starts[i]:starts[i] + n - i - 1] += row[i + 1:]
+    return n, similarities
+
+
+def _tf_idf(documents: Sequence[str]):
+    """The documents' TF-IDF vectors as scikit-learn's sublinear TF-IDF weighs them, without its
+    vocabulary (whose half-million distinct n-grams as Python strings were most of what a digest's
+    memory grew by with the day): every document's n-grams as int32 numbers (sorted within a
+    document) and their uint16 counts, one flat array each, where each document begins
+    (``indptr``), the IDF of each number and each document's vector norm: 6 bytes an entry.
+
+    Two passes over the documents: the first counts the day's distinct n-grams (each its ``hash()``;
+    two share one with odds of about 1e-8 in a day), a few ten thousand entries at a time; the
+    second numbers each document's. A count is kept up to 65,535 in one article: sublinear tf then
+    weighs it 12.09 where the exact count would give at least that."""
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE).build_analyzer()
-    hashes, counts = [], []
+
+    def grams_of(document: str) -> tuple:
+        grams = Counter(analyse(document))
+        return np.fromiter(map(hash, grams), dtype=np.int64, count=len(grams)), grams
+
+    known, frequency = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)  # distinct so far, their DF
+    pending: list = []
+
+    def merge() -> None:  # the pending documents' n-grams into (known, frequency), both kept sorted
+        nonlocal known, frequency
+        if not pending:
+            return
+        batch = np.concatenate(pending)
+        pending.clear()
+        batch.sort()
+        starts = np.flatnonzero(np.concatenate(([True], batch[1:] != batch[:-1])))
+        distinct, times = batch[starts], np.diff(np.append(starts, len(batch))).astype(np.int32)
+        at = np.searchsorted(known, distinct)
+        seen = at < len(known)
+        seen[seen] = known[at[seen]] == distinct[seen]
+        frequency[at[seen]] += times[seen]
+        known = np.insert(known, at[~seen], distinct[~seen])
+        frequency = np.insert(frequency, at[~seen], times[~seen])
+
+    sizes, waiting = [], 0
     for document in documents:
-        grams: dict[str, int] = {}
-        for gram in analyse(document):
-            grams[gram] = grams.get(gram, 0) + 1
-        hashes.append(np.fromiter((_gram_hash(g) for g in grams), dtype=np.uint64, count=len(grams)))
-        counts.append(np.fromiter(grams.values(), dtype=np.uint32, count=len(grams)))
-    sizes = [len(h) for h in hashes]
-    if not any(sizes):  # no article has a single n-gram: nothing to compare
-        return np.eye(len(documents))
-    # The distinct n-grams, sorted in place, and each document's as positions among them: np.unique's
-    # inverse would sort the whole day's n-grams again, with index arrays several times their size.
-    everything = np.concatenate(hashes)
-    everything.sort()
-    columns = everything[np.concatenate(([True], everything[1:] != everything[:-1]))]
-    del everything
-    for i, row in enumerate(hashes):
-        hashes[i] = np.searchsorted(columns, row).astype(np.int32)
-    indices = np.concatenate(hashes)
-    del hashes
-    idf = np.log((1 + len(documents)) / (1 + np.bincount(indices, minlength=len(columns)))) + 1.0
-    data = np.empty(len(indices))
-    indptr = np.concatenate([[0], np.cumsum(sizes)])
-    for i, row in enumerate(counts):
+        pending.append(grams_of(document)[0])
+        sizes.append(len(pending[-1]))
+        waiting += sizes[-1]
+        if waiting >= _ENTRIES_PER_RANGE:
+            merge()
+            waiting = 0
+    merge()
+    idf = np.log((1 + len(sizes)) / (1 + frequency)) + 1.0
+    del frequency
+    indptr = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+    columns, counts = np.empty(indptr[-1], dtype=np.int32), np.empty(indptr[-1], dtype=np.uint16)
+    norms = np.ones(len(sizes))
+    for i, document in enumerate(documents):
+        row, grams = grams_of(document)
+        numbers = np.searchsorted(known, row).astype(np.int32)
+        order = np.argsort(numbers)
+        count = np.fromiter(grams.values(), dtype=np.int64, count=len(grams))
         start, end = indptr[i], indptr[i + 1]
-        weights = (1.0 + np.log(row)) * idf[indices[start:end]]  # sublinear tf × idf
-        norm = np.sqrt(np.dot(weights, weights))
-        data[start:end] = weights / norm if norm else weights
-    del counts
-    vectors = csr_matrix((data, indices, indptr), shape=(len(documents), len(columns)))
-    # Row blocks into one dense matrix: the sparse product of the whole day with itself, held at once,
-    # is most of what a day's stories cost in memory.
-    similarity = np.empty((len(documents), len(documents)))
-    transposed = vectors.T.tocsr()  # once: a product with the CSC view would copy it for every block
-    for start in range(0, len(documents), _ROWS_PER_BLOCK):
-        similarity[start:start + _ROWS_PER_BLOCK] = (vectors[start:start + _ROWS_PER_BLOCK] @ transposed).toarray()
-    np.fill_diagonal(similarity, 1.0)  # an empty article is still itself
-    return similarity
+        columns[start:end] = numbers[order]
+        counts[start:end] = np.minimum(count, 65535)[order]
+        weights = (1.0 + np.log(counts[start:end], dtype=np.float64)) * idf[columns[start:end]]
+        norms[i] = float(np.sqrt(np.dot(weights, weights))) or 1.0
+    return columns, counts, indptr, idf, norms
 
 
-_ROWS_PER_BLOCK = 128
-
-
-def _gram_hash(gram: str) -> int:
-    return int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "little")
+_ROWS_PER_BLOCK = 64
+_ENTRIES_PER_RANGE = 1 << 15
 
 
 def group_articles(articles: Sequence["Article"], threshold: float = THRESHOLD) -> list[list[int]]:
@@ -147,18 +210,30 @@ def group_articles(articles: Sequence["Article"], threshold: float = THRESHOLD) 
 
 
 def group_documents(documents: Sequence[str], threshold: float = THRESHOLD) -> list[list[int]]:
-    """As ``group_articles``, from the articles' ``article_document``s."""
-    if len(documents) < 2:
-        return [[i] for i in range(len(documents))]
-    import numpy as np
-    from sklearn.cluster import AgglomerativeClustering
+    """As ``group_articles``, from the articles' ``article_document``s.
 
-    distance = np.clip(1.0 - document_similarities(documents), 0.0, None)
-    labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                     distance_threshold=threshold).fit(distance).labels_
+    Average linkage is scipy's ``linkage`` on the condensed distances, cut where scikit-learn's
+    ``AgglomerativeClustering(metric="precomputed", linkage="average", distance_threshold=threshold)``
+    cuts it — every merge closer than ``threshold`` kept (tested against it) — without the square
+    distance matrix and the index arrays scikit-learn makes of it."""
+    import numpy as np
+    from scipy.cluster.hierarchy import linkage
+
+    n, distances = condensed_similarities(documents)
+    if n < 2:
+        return [[i] for i in range(n)]
+    np.subtract(1.0, distances, out=distances)
+    np.clip(distances, 0.0, None, out=distances)
+    merges = linkage(distances, method="average")
+    parent = list(range(2 * n - 1))  # leaves 0..n-1, merge k is node n + k
+    for k in range(int(np.count_nonzero(merges[:, 2] < threshold))):  # merges come by distance
+        parent[int(merges[k, 0])] = parent[int(merges[k, 1])] = n + k
     groups: dict[int, list[int]] = {}
-    for index, label in enumerate(labels):
-        groups.setdefault(int(label), []).append(index)
+    for leaf in range(n):
+        root = leaf
+        while parent[root] != root:
+            root = parent[root]
+        groups.setdefault(root, []).append(leaf)
     return sorted(groups.values(), key=lambda g: g[0])
 
 

@@ -21,7 +21,7 @@ def test_values_persist_across_instances_per_kind(cache_file):
     assert second.get_many("translation", ["k1", "k2", "k3"]) == {"k1": "one", "k2": "two"}
     assert second.get_many("summary", ["k1"]) == {}
     assert second.stats()["entries"] == {"translation": 2, "summary": 0, "summary_document": 0, "segmentation": 0,
-                                         "stories": 0}
+                                         "stories": 0, "articles": 0}
     assert second.clear() == 2 and set(second.stats()["entries"].values()) == {0}
 
 

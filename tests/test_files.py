@@ -83,3 +83,42 @@ def test_a_text_given_as_a_function_is_made_when_its_file_is_written(tmp_path):
     made = []
     written = write_files({tmp_path / "a.txt": "plain", tmp_path / "b.txt": lambda: made.append(1) or "made"})
     assert [p.read_text() for p in written] == ["plain", "made"] and made == [1]
+
+
+def test_a_text_in_pieces_is_written_as_they_come_and_a_failure_midway_keeps_the_old_file(tmp_path):
+    target, other = tmp_path / "digest.html", tmp_path / "digest.md"
+    write_files({target: "old page", other: "old text"})
+    made = []
+
+    def pieces():
+        for piece in ("<p>", "new", "</p>"):
+            made.append(piece)
+            yield piece
+
+    write_files({target: pieces, other: lambda: iter(["a", "b"])})
+    assert target.read_text() == "<p>new</p>" and other.read_text() == "ab" and made == ["<p>", "new", "</p>"]
+
+    def broken():
+        yield "half a page"
+        raise RuntimeError("the template failed")
+
+    with pytest.raises(RuntimeError):
+        write_files({other: "newer text", target: broken})
+    assert target.read_text() == "<p>new</p>" and other.read_text() == "ab"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.html", "digest.md"]
+
+
+def test_the_page_and_the_markdown_in_pieces_are_the_whole_texts(tmp_path):
+    from summarize.records import Digest, DigestArticle, Story
+    from summarize.render import html_pieces, markdown_pieces, to_json
+    from summarize.render.html import to_html
+    from summarize.render.markdown import to_markdown
+
+    articles = [DigestArticle(id=f"a{i}", source="S", url=None, date="2018-05-08", language="ar", title_ar="ع",
+                              title_en=f"Title {i}", summary_en="Sum.", translation_en="One.\n\nTwo.") for i in range(3)]
+    digest = Digest(articles=articles, run={"date": "2018-05-08"},
+                    stories=[Story("story-1", "Head", "Sum.", ["a0", "a2"], ["S"]), Story("story-2", "T", "S", ["a1"], [])])
+    pieces = list(html_pieces(to_json(digest)))
+    assert len(pieces) > 10 and "".join(pieces) == to_html(to_json(digest))
+    assert "".join(markdown_pieces(digest)) == to_markdown(digest)
+    assert to_html(to_json(digest)).count('id="article-') == 3  # each article once, made as the page needs it

@@ -55,8 +55,38 @@ def test_second_run_generates_nothing_and_gives_the_same_digest(settings):
     second, second_calls = counted_run(settings, articles)
     assert second_calls == {"translation": 0, "summary": 0}
     assert second.run["stats"]["translation"]["generated"] == 0 and second.run["stats"]["summary"]["generated"] == 0
-    assert second.run["stats"]["translation"]["cache_hits"] > 0
+    # Every article came whole from the article cache: nothing was asked of the translator.
+    assert second.run["counts"]["cached_articles"] == len(articles) and first.run["counts"]["cached_articles"] == 0
+    assert second.run["stats"]["translation"]["segments"] == 0
     assert articles_of(second) == articles_of(first)
+    assert second.stories == first.stories
+    counts = lambda d: {k: v for k, v in d.run["counts"].items() if k != "cached_articles"}  # noqa: E731
+    assert counts(second) == counts(first)
+
+
+def test_a_changed_summarizer_still_takes_the_translations_from_the_cache(settings):
+    articles = list(read_articles([SEEDS]))
+    first, _ = counted_run(settings, articles)
+    again, calls = counted_run(settings.replace(summary_beams=2), articles)
+    assert calls["translation"] == 0 and calls["summary"] > 0 and again.run["counts"]["cached_articles"] == 0
+    assert again.run["stats"]["translation"]["cache_hits"] > 0
+    assert [a["translation_en"] for a in articles_of(again)] == [a["translation_en"] for a in articles_of(first)]
+
+
+def test_the_article_cache_key_follows_the_article_the_models_and_the_code(monkeypatch):
+    from summarize import article_cache
+    from summarize.records import Article
+
+    article = Article(id="a", title="عنوان", text="نص.", origin="day.jsonl:1")
+    recipe = {"translator": {"model": "t"}, "summarizer": {"model": "s"}}
+    key = article_cache.article_keys([article], recipe)[0]
+    moved = Article(**{**article.__dict__, "origin": "elsewhere/day.jsonl:7"})
+    assert article_cache.article_keys([moved], recipe)[0] == key  # where it was read from does not count
+    edited = Article(**{**article.__dict__, "text": "نص آخر."})
+    assert article_cache.article_keys([edited], recipe)[0] != key
+    assert article_cache.article_keys([article], {**recipe, "summarizer": {"model": "x"}})[0] != key
+    monkeypatch.setattr(article_cache, "code_fingerprint", lambda: "other code")
+    assert article_cache.article_keys([article], recipe)[0] != key
 
 
 def test_a_changed_setting_or_model_misses(settings, tmp_path, tiny_models):
@@ -154,7 +184,8 @@ def test_part_of_the_cache_warm_gives_the_cold_runs_translations(settings, tmp_p
     import torch
 
     articles = list(read_articles([SEEDS]))
-    settings = settings.replace(engine="torch", summarizer="extractive", beams=4)
+    # No article cache: the segments, not whole articles, must come from the translator's cache.
+    settings = settings.replace(engine="torch", summarizer="extractive", beams=4, no_cache=True)
     # One thread: the tiny model's thousands of small operations each end at a barrier of torch's
     # thread team, which a busy machine makes up to 20 times slower (tests/engines/conftest.py).
     threads = torch.get_num_threads()

@@ -229,6 +229,36 @@ def test_similarities_are_scikit_learns_tf_idf_cosines_without_its_vocabulary(da
     assert np.abs(document_similarities(documents) - expected).max() < 1e-12
 
 
+@pytest.mark.parametrize("threshold", [0.5, 0.8, THRESHOLD, 0.95])
+def test_grouping_cuts_the_tree_where_scikit_learn_does(day, threshold):
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    from summarize.stories import article_document, document_similarities, group_documents
+
+    documents = [article_document(a) for a in day]
+    distance = np.clip(1.0 - document_similarities(documents), 0.0, None)
+    labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                     distance_threshold=threshold).fit(distance).labels_
+    expected: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        expected.setdefault(int(label), []).append(index)
+    assert group_documents(documents, threshold) == sorted(expected.values(), key=lambda g: g[0])
+    assert 1 < len(expected) < len(documents)
+
+
+def test_similarities_do_not_depend_on_how_the_product_is_split(day, monkeypatch):
+    import numpy as np
+
+    from summarize import stories
+
+    documents = [stories.article_document(a) for a in day]
+    whole = stories.document_similarities(documents)
+    monkeypatch.setattr(stories, "_ENTRIES_PER_RANGE", 3000)  # dozens of n-gram ranges
+    monkeypatch.setattr(stories, "_ROWS_PER_BLOCK", 7)
+    assert np.abs(stories.document_similarities(documents) - whole).max() < 1e-12
+
+
 def test_the_stories_cache_key_changes_with_what_stories_are_made_of():
     from summarize.stories import stories_cache_key
 

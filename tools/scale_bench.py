@@ -231,7 +231,7 @@ def warm(scratch: Path) -> list[dict[str, Any]]:
     return [{"section": "warm", "configuration": "cold", "items": len(cold["articles"]), "wall_s": round(cold_s, 2)},
             {"section": "warm", "configuration": "warm", "items": len(again["articles"]), "wall_s": round(warm_s, 2),
              "identical_output": same, "generated": again["run"]["stats"]["translation"]["generated"]
-             + again["run"]["stats"]["summary"]["generated"]}]
+             + again["run"]["stats"]["summary"]["generated"], "cached_articles": again["run"]["counts"]["cached_articles"]}]
 
 
 def memory(scratch: Path) -> list[dict[str, Any]]:

@@ -3,17 +3,17 @@
 a temporary name and renamed into place, so a reader never sees half a file."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from summarize.files import write_files
 from summarize.records import Digest
 from summarize.render.archive import archive_files, index_html, write_archive
-from summarize.render.digest_json import SCHEMA_VERSION, to_json
-from summarize.render.html import to_html
-from summarize.render.markdown import to_markdown
+from summarize.render.digest_json import SCHEMA_VERSION, json_pieces, to_json
+from summarize.render.html import html_pieces, to_html
+from summarize.render.markdown import markdown_pieces, to_markdown
 
-__all__ = ["SCHEMA_VERSION", "index_html", "to_html", "to_json", "to_markdown", "write_archive", "write_digest"]
+__all__ = ["SCHEMA_VERSION", "html_pieces", "index_html", "json_pieces", "markdown_pieces", "to_html", "to_json",
+           "to_markdown", "write_archive", "write_digest"]
 
 
 def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | None = None) -> list[Path]:
@@ -23,12 +23,11 @@ def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | N
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = to_json(digest)
-    markdown = to_markdown(digest) if archive is not None else None  # shared with the archive's copy
-    # One file's text at a time: write_files makes each just before writing it.
-    files = {out / "digest.json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-             out / "digest.md": lambda: markdown if markdown is not None else to_markdown(digest),
-             out / "digest.html": lambda: to_html(data)}
+    # Each file made in pieces as it is written (write_files): a big day's text is never whole.
+    files = {out / "digest.json": lambda: json_pieces(data),
+             out / "digest.md": lambda: markdown_pieces(digest),
+             out / "digest.html": lambda: html_pieces(data)}
     if archive is not None:
         Path(archive).mkdir(parents=True, exist_ok=True)
-        files.update(archive_files(data, archive, markdown=markdown))
+        files.update(archive_files(data, archive, markdown=lambda: markdown_pieces(digest)))
     return write_files(files)

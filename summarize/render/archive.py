@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from summarize.dates import is_iso_day
 from summarize.files import write_files
-from summarize.render.html import as_text, environment, to_html
+from summarize.render.digest_json import json_pieces
+from summarize.render.html import as_text, environment, html_pieces
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -49,15 +50,15 @@ def index_html(archive_dir: str | Path) -> str:
 
 
 def archive_files(digest: Mapping[str, Any], archive_dir: str | Path, *,
-                  markdown: str | None = None) -> dict[Path, str]:
+                  markdown: str | Callable[[], Iterable[str]] | None = None) -> dict[Path, Any]:
     """The files that file the digest in ``archive_dir``: ``YYYY-MM-DD.json`` and ``.html`` (and ``.md``
     when ``markdown`` is given), and ``index.html`` rebuilt from every day there, this one included."""
     day = as_text(digest.get("date"))
     if not is_iso_day(day):  # the date becomes a file name: nothing but YYYY-MM-DD may reach the path
         raise ValueError(f"cannot archive a digest whose date is {day!r}: expected YYYY-MM-DD")
     archive = Path(archive_dir)
-    files = {archive / f"{day}.json": json.dumps(digest, ensure_ascii=False, indent=2) + "\n",
-             archive / f"{day}.html": to_html(digest)}
+    files: dict[Path, Any] = {archive / f"{day}.json": lambda: json_pieces(digest),
+                              archive / f"{day}.html": lambda: html_pieces(digest)}
     if markdown is not None:
         files[archive / f"{day}.md"] = markdown
     suffixes = {path.suffix for path in files}
@@ -66,7 +67,8 @@ def archive_files(digest: Mapping[str, Any], archive_dir: str | Path, *,
     return files
 
 
-def write_archive(digest: Mapping[str, Any], archive_dir: str | Path, *, markdown: str | None = None) -> list[Path]:
+def write_archive(digest: Mapping[str, Any], archive_dir: str | Path, *,
+                  markdown: str | Callable[[], Iterable[str]] | None = None) -> list[Path]:
     """File the digest in ``archive_dir`` (``archive_files``), all its files replaced as a set. A day
     filed again is replaced. Returns the paths written."""
     Path(archive_dir).mkdir(parents=True, exist_ok=True)

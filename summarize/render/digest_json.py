@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 from summarize.records import Digest
 
@@ -18,3 +18,12 @@ def to_json(digest: Digest) -> dict[str, Any]:
         "errors": list(digest.errors),
         "run": digest.run,
     }
+
+
+def json_pieces(data: Mapping[str, Any]) -> Iterator[str]:
+    """``data`` as digest.json's text (indented, UTF-8 as is, a final newline), in pieces to write as
+    they come: the whole text of a big day is never one string."""
+    import json
+
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data)
+    yield "\n"

@@ -8,7 +8,7 @@ for http(s) URLs (``safe_url``, as digest.html does), percent-encoded so a paren
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import quote
 
 from summarize.records import Digest, heading
@@ -35,49 +35,61 @@ def md_link(label: str, url: Any) -> str | None:
 
 
 def to_markdown(digest: Digest) -> str:
+    return "".join(markdown_pieces(digest))
+
+
+def markdown_pieces(digest: Digest) -> Iterator[str]:
+    """digest.md's text line by line (``to_markdown`` joins them), to write as they come."""
+    lines = _lines(digest)
+    yield next(lines)
+    for line in lines:
+        yield "\n" + line
+
+
+def _lines(digest: Digest) -> Iterator[str]:
     run = digest.run
     sources = sorted({a.source for a in digest.articles if a.source})
-    lines = _date_heading(run)
-    lines.append(
+    yield from _date_heading(run)
+    yield (
         f"{len(digest.articles)} articles"
         + (f" from {len(sources)} sources ({md(', '.join(sources))})" if sources else "")
         + f". Translated by {md(run.get('translator', {}).get('model', '?'))},"
         f" summarised by {md(run.get('summarizer', {}).get('model', '?'))}."
     )
     if digest.stories:
-        lines += ["", "## Stories", ""]
+        yield from ["", "## Stories", ""]
         by_id = {article.id: article for article in digest.articles}
         for number, story in enumerate(digest.stories, start=1):
             outlets = f" from {len(story.sources)} outlets ({md(', '.join(story.sources))})" if story.sources else ""
-            lines += [f"### {number}. {md(_one_line(story.headline_en) or story.id)}", "",
-                      f"*{len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}{outlets}*", "",
-                      md(story.summary_en) or "_(no summary)_", ""]
-            lines += [f"- {_heading(by_id[i])} — {_byline(by_id[i])}" for i in story.article_ids
-                      if i in by_id] + [""]
-    lines += ["", "## Summaries", ""]
+            yield from [f"### {number}. {md(_one_line(story.headline_en) or story.id)}", "",
+                        f"*{len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}{outlets}*",
+                        "", md(story.summary_en) or "_(no summary)_", ""]
+            yield from [f"- {_heading(by_id[i])} — {_byline(by_id[i])}" for i in story.article_ids if i in by_id]
+            yield ""
+    yield from ["", "## Summaries", ""]
     for number, article in enumerate(digest.articles, start=1):
-        lines += [f"### {number}. {_heading(article)}", "", _byline(article), "",
-                  md(article.summary_en) or "_(no summary)_", ""]
-    lines += ["## Full translations", ""]
+        yield from [f"### {number}. {_heading(article)}", "", _byline(article), "",
+                    md(article.summary_en) or "_(no summary)_", ""]
+    yield from ["## Full translations", ""]
     for number, article in enumerate(digest.articles, start=1):
-        lines += [f"### {number}. {_heading(article)}", ""]
+        yield from [f"### {number}. {_heading(article)}", ""]
         if article.title_ar:
-            lines += [f"Arabic title: {md(_one_line(article.title_ar))}", ""]
-        lines += [md(article.translation_en) or "_(empty)_", ""]
+            yield from [f"Arabic title: {md(_one_line(article.title_ar))}", ""]
+        yield from [md(article.translation_en) or "_(empty)_", ""]
     flagged = [article for article in digest.articles if article.flags]
     if flagged:
-        lines += ["## Sentences to check", "",
-                  "Numbers or Latin-script names in the Arabic that the English translation lacks.", ""]
+        yield from ["## Sentences to check", "",
+                    "Numbers or Latin-script names in the Arabic that the English translation lacks.", ""]
         for article in flagged:
-            lines += [f"### {_heading(article)}", ""]
-            lines += [f"- {md(_one_line(f['en']))} — missing: {md(', '.join(f['missing']))}  \n"
-                      f"  Arabic: {md(_one_line(f['ar']))}" for f in article.flags] + [""]
+            yield from [f"### {_heading(article)}", ""]
+            yield from [f"- {md(_one_line(f['en']))} — missing: {md(', '.join(f['missing']))}  \n"
+                        f"  Arabic: {md(_one_line(f['ar']))}" for f in article.flags]
+            yield ""
     if digest.errors:
-        lines += ["## Input problems", ""]
-        lines += [f"- {md(e['input'])}: {md(e['reason'])}" + ("" if e.get("skipped", True) else " (kept)")
-                  for e in digest.errors]
-        lines += [""]
-    return "\n".join(lines)
+        yield from ["## Input problems", ""]
+        yield from [f"- {md(e['input'])}: {md(e['reason'])}" + ("" if e.get("skipped", True) else " (kept)")
+                    for e in digest.errors]
+        yield ""
 
 
 def _byline(article) -> str:

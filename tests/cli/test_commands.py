@@ -75,7 +75,7 @@ def test_cache_stats_shows_every_kind_it_stores(tmp_path):
     result = run_cli("cache", "stats", "--cache", str(tmp_path / "c.sqlite3"))
     assert result.returncode == 0, result.stderr
     kinds = [line.split(":")[0].strip() for line in result.stdout.splitlines()[1:-1]]
-    assert kinds == ["translation", "summary", "summary_document", "segmentation", "stories"]
+    assert kinds == ["translation", "summary", "summary_document", "segmentation", "stories", "articles"]
 
 
 def test_a_reader_that_stops_early_is_no_error():

@@ -1,0 +1,70 @@
+"""A whole article's result, cached: its digest entry, its cleaned Arabic (for the stories) and what
+the run counts of it. A rerun over articles seen before then cleans, cuts, translates, summarises
+and checks none of them, and needs neither tokenizer nor model nor the cleaning rules.
+
+The key is everything the result is made of: the article as read (every field), the translator's
+and the summariser's configuration (``describe()``: model files, engine, generation settings), and
+the source of the code that cleans, cuts and checks an article (``CODE``), so changing a rule
+changes every key without anyone remembering to bump a version."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from summarize.records import Article, DigestArticle
+
+ARTICLES_VERSION = 1
+# The modules whose code decides an article's result besides the models (their files' bytes).
+CODE = ("clean", "segment.py", "faithfulness.py", "normalize.py", "dates.py", "pipeline.py", "article_cache.py",
+        "records.py")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass
+class CachedArticle:
+    """What a window leaves behind of one article."""
+
+    article: DigestArticle
+    text: str  # the cleaned Arabic title and text the stories are grouped on (stories.article_text)
+    segments: int = 0
+    paragraphs: int = 0
+    summary_chunks: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps({"article": asdict(self.article), "text": self.text, "segments": self.segments,
+                           "paragraphs": self.paragraphs, "summary_chunks": self.summary_chunks},
+                          ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "CachedArticle":
+        fields = json.loads(text)
+        return cls(article=DigestArticle(**fields.pop("article")), **fields)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the source of ``CODE`` (packages file by file, in name order)."""
+    digest = hashlib.sha256()
+    for name in CODE:
+        path = _PACKAGE / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(str(file.relative_to(_PACKAGE)).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def article_keys(articles: Sequence[Article], recipe: Mapping[str, Any]) -> list[str]:
+    """One key per article (``recipe``: the translator's and summariser's ``describe()``); where the
+    article was read from is no part of it."""
+    from summarize.cache import cache_key
+
+    identity = {"stage": "article", "version": ARTICLES_VERSION, "code": code_fingerprint()}
+    keys = []
+    for article in articles:
+        fields = asdict(article)
+        fields.pop("origin")  # where it was read from: no part of the result
+        keys.append(cache_key(identity, dict(recipe), json.dumps(fields, ensure_ascii=False, sort_keys=True)))
+    return keys
