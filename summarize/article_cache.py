@@ -19,8 +19,8 @@ from summarize.records import Article, DigestArticle
 
 ARTICLES_VERSION = 1
 # The modules whose code decides an article's result besides the models (their files' bytes).
-CODE = ("clean", "segment.py", "faithfulness.py", "normalize.py", "dates.py", "pipeline.py", "article_cache.py",
-        "records.py")
+CODE = ("clean", "segment.py", "faithfulness.py", "normalize.py", "dates.py", "stories.py", "pipeline.py",
+        "article_cache.py", "records.py")
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -29,7 +29,7 @@ class CachedArticle:
     """What a window leaves behind of one article."""
 
     article: DigestArticle
-    text: str  # the cleaned Arabic title and text the stories are grouped on (stories.article_text)
+    text: str  # its folded Arabic title and text, which the stories are grouped on (stories.article_document)
     segments: int = 0
     paragraphs: int = 0
     summary_chunks: int = 0

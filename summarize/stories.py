@@ -300,9 +300,9 @@ def build_stories(groups: Sequence[Sequence[int]], digest_articles: Sequence["Di
 
 def stories_cache_key(texts: Sequence[str], digest_articles: Sequence["DigestArticle"], summarizer: dict) -> str:
     """The key a digest's stories are cached under: everything they are made of — every article's
-    cleaned Arabic title and text (``texts``), the English fields the stories draw on, the grouping's
-    parameters and the summariser's configuration (``Summarizer.describe``). A rerun over the same
-    day then folds no text, builds no TF-IDF, clusters nothing and summarises no story."""
+    folded Arabic (``texts``: ``article_document``), the English fields the stories draw on, the
+    grouping's parameters and the summariser's configuration (``Summarizer.describe``). A rerun over
+    the same day then builds no TF-IDF, clusters nothing and summarises no story."""
     import json
 
     from summarize.cache import cache_key

@@ -250,7 +250,7 @@ def memory(scratch: Path) -> list[dict[str, Any]]:
         row = timed(command)
         stats = json.loads((out / "digest.json").read_text(encoding="utf-8"))["run"]["stats"]["translation"]
         rows.append({"section": "memory", "configuration": f"{count} articles, " +
-                     ("windows of 200" if window is None else "one window"), "items": count, **row,
+                     ("windows of 100" if window is None else "one window"), "items": count, **row,
                      "padding": round(stats["padded_tokens"] / max(stats["tokens"], 1) - 1, 4)})
     return rows
 
@@ -263,7 +263,7 @@ def ratios(rows: list[dict[str, Any]]) -> None:
                 "warm": ["cold"]}.get(row["section"], [])
         row["ratios"] = {f"× {b}": round(by[(row["section"], b)]["wall_s"] / row["wall_s"], 2)
                          for b in base if (row["section"], b) in by and b != row["configuration"]}
-    small = by.get(("memory", "100 articles, windows of 200"))
+    small = next((r for r in rows if r["section"] == "memory" and r["items"] == 100), None)
     for row in rows:
         if row["section"] == "memory" and small:
             row["ratios"] = {"RSS / 100 articles'": round(row["peak_rss_mb"] / small["peak_rss_mb"], 3)}
@@ -279,7 +279,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         if "padding" in r:
             notes.append(f"padding {r['padding']:.2%}")
         if "identical_output" in r:
-            notes.append(f"identical: {r['identical_output']}, generated {r['generated']}")
+            notes.append(f"identical: {r['identical_output']}, generated {r['generated']}"
+                         + (f", {r['cached_articles']} articles from the article cache" if "cached_articles" in r else ""))
         body.append((r["section"], r["configuration"], r["items"], f"{r['wall_s']:.2f}",
                      f"{r['peak_rss_mb']} MB" if "peak_rss_mb" in r else "", r.get("output_tokens", ""),
                      r.get("tokens_per_s", ""), ", ".join(f"{v:.2f}{k}" if k.startswith("×") else f"{k} {v:.2f}"

@@ -41,7 +41,7 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
                              "and report them)")
     digest.add_argument("--window", type=int, metavar="N",
                         help="articles taken through the stages at once, so memory stays flat however long the day "
-                             "(default: 200; 0: all at once)")
+                             "(default: 100; 0: all at once)")
     digest.add_argument("--strict", action="store_true",
                         help="exit with status 3 when any input was skipped (the digest is still written)")
     model_options(digest)

@@ -77,6 +77,7 @@ from summarize.engines.ct2_conversion import (  # noqa: F401
     write_vocabulary_map,
 )
 from summarize.files import read_json
+from summarize.memory import release_free_memory
 from summarize.models import ResolvedModel
 
 
@@ -336,17 +337,3 @@ def _switch_to(engine: CTranslate2Engine) -> None:
     if _last_engine is not None and _last_engine != id(engine) and engine.device == "cpu":
         release_free_memory()
     _last_engine = id(engine)
-
-
-def release_free_memory() -> None:
-    """glibc's malloc_trim(0): free memory at the top of the heap and whole free pages inside every
-    arena go back to the system. A no-op where there is no glibc (macOS, musl)."""
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass

@@ -16,9 +16,9 @@ def test_ratios_are_against_each_sections_baselines_measured_in_the_same_run():
     rows = [{"section": "translation", "configuration": "naive", "items": 60, "wall_s": 40.0, "peak_rss_mb": 1},
             {"section": "translation", "configuration": "argos", "items": 60, "wall_s": 20.0, "peak_rss_mb": 1},
             {"section": "translation", "configuration": "summarize", "items": 60, "wall_s": 5.0, "peak_rss_mb": 1},
-            {"section": "memory", "configuration": "100 articles, windows of 200", "items": 100, "wall_s": 1.0,
+            {"section": "memory", "configuration": "100 articles, windows of 100", "items": 100, "wall_s": 1.0,
              "peak_rss_mb": 400, "padding": 0.01},
-            {"section": "memory", "configuration": "800 articles, windows of 200", "items": 800, "wall_s": 2.0,
+            {"section": "memory", "configuration": "800 articles, windows of 100", "items": 800, "wall_s": 2.0,
              "peak_rss_mb": 460, "padding": 0.004}]
     ratios(rows)
     assert rows[2]["ratios"] == {"× naive": 8.0, "× argos": 4.0}
