@@ -43,7 +43,6 @@ class _Day:
     dates: Counter = field(default_factory=Counter)
     undated: int = 0
     counts: Counter = field(default_factory=Counter)
-    new: dict[str, str] = field(default_factory=dict)  # the window's articles for the article cache
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
 
@@ -149,36 +148,39 @@ class Pipeline:
         """One window: the articles seen before from the article cache, the others cleaned, segmented,
         translated, summarised and checked; what is left of each is added to ``day`` in input order."""
         clock = time.perf_counter()
-        wanted = [a for a in articles if _language(a) in ("ar", "en")]
+        wanted = []
         for article in articles:
-            if _language(article) not in ("ar", "en"):
-                language = _language(article)
-                detected = "language not recognised" if language == "unknown" else \
-                    f"not Arabic or English (detected: {language})"
-                problems.append(InputProblem(article.origin or article.id, f"{detected}: not translated"))
-                day.counts["skipped_language"] += 1
-        cache = self.cache if self.cache is not None and self.cache.enabled else None
-        keys = article_keys(wanted, {"translator": translator.describe(), "summarizer": summarizer.describe()}) \
-            if cache is not None and wanted else []
-        found = {k: CachedArticle.from_json(v) for k, v in cache.get_many("articles", set(keys)).items()} if keys else {}
+            language = _language(article)
+            if language in ("ar", "en"):
+                wanted.append(article)
+                continue
+            detected = "language not recognised" if language == "unknown" else \
+                f"not Arabic or English (detected: {language})"
+            problems.append(InputProblem(article.origin or article.id, f"{detected}: not translated"))
+            day.counts["skipped_language"] += 1
+        cache = self.cache if self.cache is not None and self.cache.enabled and wanted else None
+        keys: list[str | None] = [None] * len(wanted)
+        found: dict[str, CachedArticle] = {}
+        if cache is not None:
+            keys = list(article_keys(wanted, {"translator": translator.describe(), "summarizer": summarizer.describe()}))
+            found = {k: CachedArticle.from_json(v) for k, v in cache.get_many("articles", set(keys)).items()}
         day.timings["clean"] += time.perf_counter() - clock
-        todo = [a for a, k in zip(wanted, keys or [None] * len(wanted)) if k not in found]
-        made = iter(self._make_articles(todo, day, translator, summarizer, first=first) if todo else [])
-        results = []
-        for article, key in zip(wanted, keys or [None] * len(wanted)):
-            result = found.get(key) if key is not None else None
-            if result is None:
-                result = next(made)
-                if key is not None:
-                    found[key] = result  # an article twice in one run is made once
-                    day.new[key] = result.to_json()
-            else:
+        # What is not in the cache is made once, also when the same article comes twice.
+        todo: dict[Any, Article] = {}
+        for position, (article, key) in enumerate(zip(wanted, keys)):
+            if key not in found:
+                todo.setdefault(position if key is None else key, article)
+        made = dict(zip(todo, self._make_articles(list(todo.values()), day, translator, summarizer,
+                                                 span=f"articles {first}–{first + len(articles) - 1}"))) \
+            if todo else {}
+        if cache is not None and made:
+            cache.put_many("articles", {key: result.to_json() for key, result in made.items()})
+        for position, key in enumerate(keys):
+            if key in found:
                 day.counts["cached_articles"] += 1
-            results.append(result)
-        if cache is not None and day.new:
-            cache.put_many("articles", day.new)
-            day.new.clear()
-        for result in results:
+                result = found[key]
+            else:
+                result = made[position if key is None else key]
             entry = result.article
             day.articles.append(entry)
             day.texts.append(result.text)  # stories are grouped on the folded Arabic once the whole day is in
@@ -191,8 +193,9 @@ class Pipeline:
                               chunked_articles=result.summary_chunks > 1)
 
     def _make_articles(self, articles: list[Article], day: _Day, translator: Translator, summarizer: Summarizer, *,
-                       first: int) -> list[CachedArticle]:
-        """Clean, segment, translate, summarise and check ``articles`` (Arabic or English)."""
+                       span: str) -> list[CachedArticle]:
+        """Clean, segment, translate, summarise and check ``articles`` (Arabic or English); ``span``
+        names the window on the progress bars."""
         # Here, not at the top: a rerun whose articles all come from the cache never compiles the
         # cleaning rules' few hundred patterns.
         from summarize.clean import clean_article
@@ -213,7 +216,6 @@ class Pipeline:
         segmented = translator.segment_articles(arabic)
         lap("segment")
         segment_count = sum(len(s.title_segments) + len(s.segments) for s in segmented)
-        span = f"articles {first}–{first + len(articles) - 1}"
         with _bar(segment_count, f"translating ({span})", "segment", self.progress) as bar:
             translated_arabic = translator.translate_articles(segmented, on_batch=bar.update)
         # English articles pass through untranslated and are still summarised.

@@ -73,6 +73,16 @@ def test_a_changed_summarizer_still_takes_the_translations_from_the_cache(settin
     assert [a["translation_en"] for a in articles_of(again)] == [a["translation_en"] for a in articles_of(first)]
 
 
+def test_an_article_twice_in_a_window_is_made_once_and_each_keeps_its_place(settings):
+    articles = list(read_articles([SEEDS]))
+    twice = [articles[0], articles[1], articles[0], articles[2]]
+    digest, _ = counted_run(settings, twice)
+    alone, _ = counted_run(settings.replace(no_cache=True), twice)
+    assert [a.id for a in digest.articles] == [a.id for a in twice]
+    assert articles_of(digest) == articles_of(alone)
+    assert digest.run["counts"]["cached_articles"] == 0 and digest.run["counts"]["articles"] == 4
+
+
 def test_the_article_cache_key_follows_the_article_the_models_and_the_code(monkeypatch):
     from summarize import article_cache
     from summarize.records import Article
