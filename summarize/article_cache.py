@@ -8,13 +8,13 @@ the source of the code that cleans, cuts and checks an article (``CODE``), so ch
 changes every key without anyone remembering to bump a version."""
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from summarize.files import content_digest
 from summarize.records import Article, DigestArticle
 
 ARTICLES_VERSION = 1
@@ -47,13 +47,12 @@ class CachedArticle:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 over the source of ``CODE`` (packages file by file, in name order)."""
-    digest = hashlib.sha256()
+    """A digest of the source of ``CODE`` (packages file by file, in name order)."""
+    files = []
     for name in CODE:
         path = _PACKAGE / name
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            digest.update(str(file.relative_to(_PACKAGE)).encode() + b"\0" + file.read_bytes() + b"\0")
-    return digest.hexdigest()
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return content_digest(_PACKAGE, files)
 
 
 def article_keys(articles: Sequence[Article], recipe: Mapping[str, Any]) -> list[str]:

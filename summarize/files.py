@@ -36,6 +36,21 @@ def user_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "summarize"
 
 
+def content_digest(root: Path, files: list[Path]) -> str:
+    """SHA-256 (16 hex digits) over ``files``' names relative to ``root`` and their bytes, in the
+    order given: a model folder's fingerprint, the article cache's fingerprint of the code."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        with open(file, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
 def read_json(path: Path) -> dict[str, Any]:
     """A JSON object file's contents; {} when it is absent, unreadable or not an object."""
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.errors import SummarizeError
-from summarize.files import atomic_write, read_json, user_cache_dir
+from summarize.files import atomic_write, content_digest, read_json, user_cache_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Shipped inside the package, so an installed copy finds it from any folder.
@@ -99,7 +99,7 @@ def fingerprint_directory(path: Path) -> str:
     entry = memo.get(key)
     if isinstance(entry, dict) and entry.get("stamp") == stamp and isinstance(entry.get("fingerprint"), str):
         return entry["fingerprint"]
-    fingerprint = _content_digest(path, files)
+    fingerprint = content_digest(path, files)
     # Remembered only when every file is older than the clock's granularity allows to tell apart:
     # a file rewritten within the same tick, at the same size, would otherwise keep its old stamp.
     settled = time.time() - _SETTLED_S
@@ -113,22 +113,9 @@ def fingerprint_directory(path: Path) -> str:
 _SETTLED_S = 2.0
 
 
-def _content_digest(path: Path, files: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(file.relative_to(path).as_posix().encode() + b"\0")
-        with open(file, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
-
-
 def fingerprint_memo() -> Path:
     """Where directory fingerprints are remembered: beside the default cache."""
-    from summarize.cache import default_cache_path
-
-    return default_cache_path().parent / "fingerprints.json"
+    return user_cache_dir() / "fingerprints.json"
 
 
 def _file_stamp(root: Path, files: list[Path]) -> str:

@@ -92,7 +92,7 @@ def test_a_directory_fingerprint_is_remembered_until_a_file_changes(tmp_path, mo
         raise AssertionError("hashed again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(models, "_content_digest", no_hashing)
+        patch.setattr(models, "content_digest", no_hashing)
         assert fingerprint_directory(model) == first  # remembered: no file read
     (model / "weights.bin").write_bytes(b"\x01" * 11)
     assert fingerprint_directory(model) != first
@@ -106,6 +106,6 @@ def test_files_written_just_now_are_not_remembered(tmp_path, monkeypatch):
     (tmp_path / "config.json").write_text("{}")
     first = fingerprint_directory(tmp_path)
     calls = []
-    monkeypatch.setattr(models, "_content_digest", lambda *a: calls.append(1) or first)
+    monkeypatch.setattr(models, "content_digest", lambda *a: calls.append(1) or first)
     fingerprint_directory(tmp_path)
     assert calls == [1]  # too recent to trust its stamp: hashed again
