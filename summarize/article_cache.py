@@ -9,15 +9,16 @@ changes every key without anyone remembering to bump a version."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from itertools import zip_longest
+from typing import Any, Iterator, Mapping, Sequence
 
 from summarize.files import content_digest
 from summarize.records import Article, DigestArticle
 
-ARTICLES_VERSION = 1
+ARTICLES_VERSION = 2  # 2: the segment pairs (segments_ar, segments_en), which the watchlist is matched on
 # The modules whose code decides an article's result besides the models (their files' bytes).
 CODE = ("clean", "segment.py", "faithfulness.py", "normalize.py", "dates.py", "stories.py", "pipeline.py",
         "article_cache.py", "records.py")
@@ -33,10 +34,25 @@ class CachedArticle:
     segments: int = 0
     paragraphs: int = 0
     summary_chunks: int = 0
+    # Its sentences, which the watchlist is matched on (summarize.watchlist): the Arabic segments
+    # (title, then body) and their English, one for one; an English article's own sentences in
+    # segments_en and no Arabic. Kept here, not in the digest, so a changed watchlist needs no new run.
+    segments_ar: list[str] = field(default_factory=list)
+    segments_en: list[str] = field(default_factory=list)
+
+    def pairs(self) -> Iterator[tuple[str | None, str]]:
+        """(Arabic or None, English) per sentence, in order."""
+        if not self.segments_ar:
+            yield from ((None, english) for english in self.segments_en)
+            return
+        # The counts agree (the translator gives one English per segment); were they ever not to, no
+        # sentence is dropped: the side left over pairs with "".
+        yield from zip_longest(self.segments_ar, self.segments_en, fillvalue="")
 
     def to_json(self) -> str:
         return json.dumps({"article": asdict(self.article), "text": self.text, "segments": self.segments,
-                           "paragraphs": self.paragraphs, "summary_chunks": self.summary_chunks},
+                           "paragraphs": self.paragraphs, "summary_chunks": self.summary_chunks,
+                           "segments_ar": self.segments_ar, "segments_en": self.segments_en},
                           ensure_ascii=False)
 
     @classmethod

@@ -55,30 +55,30 @@ class NotACacheError(UserError):
     """``--cache`` names a file that is not a summarize cache (exit status 2); it is left untouched."""
 
 
-def check_cache_file(path: Path) -> None:
+def check_cache_file(path: Path, option: str = "--cache") -> None:
     """Raise NotACacheError unless ``path`` is absent, empty, or recognisably a summarize cache (our
     application id in its SQLite header, or — from before the id was written — our ``entries`` table).
     A damaged file passes only when its header still says it is ours."""
     if not path.exists():
         return
     if not path.is_file():
-        raise NotACacheError(f"--cache {path} is not a file: choose a cache file path")
+        raise NotACacheError(f"{option} {path} is not a file: choose a cache file path")
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
     except OSError as exc:
-        raise NotACacheError(f"--cache {path} cannot be read ({exc.strerror or exc})") from None
+        raise NotACacheError(f"{option} {path} cannot be read ({exc.strerror or exc})") from None
     if not head:
         return
     if not head.startswith(_SQLITE_MAGIC) or len(head) < 72:
-        raise NotACacheError(f"--cache {path} is not a summarize cache (not an SQLite file): it was left as it "
+        raise NotACacheError(f"{option} {path} is not a summarize cache (not an SQLite file): it was left as it "
                              "is; choose another path")
     application_id = int.from_bytes(head[68:72], "big")
     if application_id == APPLICATION_ID:
         return
     if application_id == 0 and _has_our_table(path):
         return
-    raise NotACacheError(f"--cache {path} is an SQLite database of another application: it was left as it is; "
+    raise NotACacheError(f"{option} {path} is an SQLite database of another application: it was left as it is; "
                          "choose another path")
 
 
@@ -99,9 +99,9 @@ class Cache:
     """A key → text store per kind (``KINDS``). Any SQLite failure switches the cache
     off for the rest of the run with one warning; lookups then miss and writes are dropped."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = _BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = _BUSY_TIMEOUT_S, option: str = "--cache") -> None:
         self.path = Path(path).expanduser()
-        check_cache_file(self.path)
+        check_cache_file(self.path, option)  # ``option``: what the user named the file with
         self.busy_timeout = busy_timeout
         self._connection: sqlite3.Connection | None = None
         self._disabled = False

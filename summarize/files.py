@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from summarize.errors import SummarizeError
+from summarize.errors import SummarizeError, UserError
 
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 
@@ -217,3 +217,17 @@ def process_alive(pid: int) -> bool:
     except PermissionError:  # another user's process: alive
         return True
     return True
+
+
+def read_user_text(file: str | Path, what: str = "") -> str:
+    """A UTF-8 text file the user named (a BOM is dropped); a missing, unreadable or undecodable one
+    is a one-line ``UserError`` naming it as ``what FILE``."""
+    label = f"{what} {file}".strip()
+    try:
+        return Path(file).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{label}: is a directory, not a file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{label}: cannot read as UTF-8 text ({exc})") from None

@@ -73,6 +73,13 @@ def fold_letters(text: str, *, hamza_carriers: bool = False) -> str:
     return text.translate(_HAMZA_CARRIER_FOLDS) if hamza_carriers else text
 
 
+def fold_spelling(text: str) -> str:
+    """``text`` normalised (``normalize_arabic``) with its spelling variants folded, hamza carriers
+    included (``fold_letters``): the one form Arabic texts are compared in, by the stories and the
+    watchlist alike, so a term and an article that differ only by them meet."""
+    return fold_letters(normalize_arabic(text), hamza_carriers=True)
+
+
 def _fold_presentation_forms(match: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", match.group(0))
 

@@ -22,9 +22,10 @@ from summarize.article_cache import CachedArticle, article_keys
 from summarize.memory import release_free_memory
 from summarize.models import ModelNotFoundError, ResolvedModel, resolve_model
 from summarize.records import Article, Digest, DigestArticle, InputProblem, SegmentedArticle, StageStats, TranslatedArticle
+from summarize.followups import follow_earlier_days, stories_in_time
+from summarize.records import WatchHit
 from summarize.settings import Settings
-from summarize.stories import (article_document, build_stories, group_documents, stories_cache_key,
-                               stories_from_json, stories_to_json)
+from summarize.stories import article_document, group_documents, stories_cache_key, stories_from_json, stories_to_json
 from summarize.summarizers import Summarizer, load_summarizer, needs_model
 from summarize.translate import Translator
 from summarize.versions import environment
@@ -43,6 +44,7 @@ class _Day:
     dates: Counter = field(default_factory=Counter)
     undated: int = 0
     counts: Counter = field(default_factory=Counter)
+    hits: list[WatchHit] = field(default_factory=list)  # the watchlist's, in article order
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
 
@@ -74,6 +76,12 @@ class Pipeline:
         if missing:
             raise ModelNotFoundError("\n\n".join(missing))
         self._translator_model, self._summarizer_model = found["translator"], found["summarizer"]
+        # Read now, so a bad watchlist is reported before any model loads.
+        self.watchlist = None
+        if self.settings.watchlist is not None:
+            from summarize.watchlist import load_watchlist
+
+            self.watchlist = load_watchlist(self.settings.watchlist)
 
     @property
     def translator(self) -> Translator:
@@ -110,6 +118,10 @@ class Pipeline:
         # TF-IDF is built (measured: a digest of 800 articles peaks 6 MB lower, one of 100 2 MB).
         release_free_memory()
         stories = self._stories(day, summarizer)
+        dated = _digest_date(day, date)
+        # After the cache: what the archive holds changes between runs of the same day.
+        new_since = follow_earlier_days(stories, [a.id for a in day.articles], day.texts, dated["date"],
+                                        self.settings.archive)
         day.timings["stories"] += time.perf_counter() - clock
         timings = {stage: round(seconds, 3) for stage, seconds in day.timings.items()}
         timings["total"] = round(sum(timings.values()), 3)
@@ -117,7 +129,7 @@ class Pipeline:
         run = {
             "summarize_version": __version__,
             "started_at": started.isoformat(timespec="seconds"),
-            **_digest_date(day, date),
+            **dated,
             "translator": translator.describe(),
             "summarizer": summarizer.describe(),
             "counts": {
@@ -134,13 +146,15 @@ class Pipeline:
                 "skipped_language": counts["skipped_language"],
                 "cached_articles": counts["cached_articles"],
             },
+            "new_since": new_since,
             "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
             "window": window,
             "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
             "timings_s": timings,
             "environment": environment(),
         }
-        return Digest(articles=day.articles, run=run, stories=stories,
+        return Digest(articles=day.articles, run=run, stories=stories, documents=day.texts,
+                      watchlist=self.watchlist.summary(day.hits) if self.watchlist is not None else None,
                       errors=[{"input": p.input, "reason": p.reason, "skipped": p.skipped} for p in problems])
 
     def _run_window(self, articles: list[Article], day: _Day, problems: list[InputProblem], translator: Translator,
@@ -183,6 +197,8 @@ class Pipeline:
                 result = made[position if key is None else key]
             entry = result.article
             day.articles.append(entry)
+            if self.watchlist is not None:  # on every article, cached or made: a new watchlist needs no new run
+                day.hits += self.watchlist.hits(result.pairs(), article_id=entry.id, article_number=len(day.articles))
             day.texts.append(result.text)  # stories are grouped on the folded Arabic once the whole day is in
             if entry.date:
                 day.dates[entry.date[:10]] += 1
@@ -199,7 +215,7 @@ class Pipeline:
         # Here, not at the top: a rerun whose articles all come from the cache never compiles the
         # cleaning rules' few hundred patterns.
         from summarize.clean import clean_article
-        from summarize.segment import split_paragraphs
+        from summarize.segment import split_english_sentences, split_paragraphs
 
         timings = day.timings
         clock = time.perf_counter()
@@ -230,19 +246,26 @@ class Pipeline:
         results = []
         for a, t, s in zip(cleaned, translated, summaries):
             cut = segments_of.get(id(a))
+            if cut is not None:
+                sentences_ar, sentences_en = cut.title_segments + cut.segments, t.segments_en
+            else:  # English: its own sentences, title first
+                sentences_ar = []
+                sentences_en = ([a.title.strip()] if a.title.strip() else []) + split_english_sentences(a.text)
             entry = DigestArticle(
                 id=a.id, source=a.source, url=a.url, date=a.date, language=_language(a), title_ar=a.title,
                 title_en=t.title_en, summary_en=s.text, translation_en=t.text_en, flags=_flags(cut, t),
-                title_from=a.title_from, source_from=a.source_from, date_from=a.date_from)
+                title_from=a.title_from, source_from=a.source_from, date_from=a.date_from, author=a.author)
             results.append(CachedArticle(entry, article_document(a), segments=len(cut.title_segments) + len(cut.segments)
                                          if cut else 0, paragraphs=len(cut.paragraphs) if cut else 0,
-                                         summary_chunks=s.chunks))
+                                         summary_chunks=s.chunks, segments_ar=sentences_ar,
+                                         segments_en=sentences_en))
         lap("stories")
         return results
 
     def _stories(self, day: _Day, summarizer: Summarizer):
-        """The day's stories: grouped on every window's folded Arabic, summarised with the run's
-        summariser; cached whole, so a rerun of the same day neither groups nor summarises."""
+        """The day's stories: grouped on every window's folded Arabic, cut by the articles' dates
+        (``summarize.followups``), summarised with the run's summariser; cached whole, so a rerun of
+        the same day neither groups nor summarises. Follow-ups of archived days are not cached."""
         cache = self.cache if self.cache is not None and self.cache.enabled else None
         key = stories_cache_key(day.texts, day.articles, summarizer.describe()) if cache else None
         if cache is not None:
@@ -250,7 +273,7 @@ class Pipeline:
             if stored is not None:
                 return stories_from_json(stored)
         groups = group_documents(day.texts)
-        stories = build_stories(groups, day.articles, summarizer.story_plan())
+        stories = stories_in_time(groups, day.articles, summarizer.story_plan())
         if cache is not None:
             cache.put_many("stories", {key: stories_to_json(stories)})
         return stories

@@ -35,6 +35,7 @@ class Article:
     title_from: str | None = None
     source_from: str | None = None
     date_from: str | None = None
+    author: str | None = None  # as the page names it (HTML metadata), when it does
 
 
 @dataclass
@@ -101,6 +102,7 @@ class DigestArticle:
     title_from: str | None = None
     source_from: str | None = None
     date_from: str | None = None
+    author: str | None = None  # the page's byline metadata, when it gives one (Article.author)
 
 
 @dataclass
@@ -113,9 +115,26 @@ class Story:
     # The sentences the summary was drawn from, each with the article it came from (for a
     # one-article story: none, its summary is the article's).
     key_sentences: list[dict[str, str]] = field(default_factory=list)
+    # The earlier story this one continues (summarize.followups), or None when it is new:
+    # {"story_id", "date", "headline_en", "href"}.
+    follows: dict[str, str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class WatchHit:
+    """A sentence of an article that names a watchlist entry (``summarize.watchlist``): one per entry
+    and sentence, however many of the entry's terms it holds."""
+
+    label: str  # the entry's label (its first term when the line gives none)
+    term: str  # the term that matched, as the watchlist file writes it
+    language: str  # "ar" (matched on the Arabic sentence) or "en" (on the English)
+    article_id: str
+    article_number: int  # the article's place among the digest's articles, from 1 (its anchor in the page)
+    sentence_en: str
+    sentence_ar: str | None  # None for an English article, which has no Arabic
 
 
 @dataclass
@@ -138,3 +157,9 @@ class Digest:
     run: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)  # {"input", "reason", "skipped"}
     stories: list[Story] = field(default_factory=list)  # ranked, most outlets first (summarize.stories)
+    # Each article's folded Arabic (stories.article_document), in order: not in digest.json, filed in
+    # the archive's stories sidecar so that later days can follow these stories. Empty when unknown.
+    documents: list[str] = field(default_factory=list, repr=False)
+    # The watchlist's hits (``summarize.watchlist.Watchlist.summary``): {"file", "entries", "hits"};
+    # None when the run was given no watchlist.
+    watchlist: dict[str, Any] | None = None

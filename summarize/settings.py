@@ -39,6 +39,12 @@ HARD_MAX_ARTICLE_CHARS = 10_000_000
 # 0.58 % in windows of 100, 0.37 % of 200, 0.12 % in one), and a digest of 800 peaks 5 MB lower than
 # in windows of 200 in the same time (``python -m tools.scale_bench``).
 WINDOW_ARTICLES = 100
+# Fetching (summarize.fetch): a request, whole, may take 20 s — a slow outlet answers well within it,
+# and a hung one costs no more than that; 2 requests in flight to one host is what crawlers are asked
+# to keep to, 8 overall keeps a sources file of many outlets moving on one machine.
+FETCH_TIMEOUT_S = 20.0
+PER_HOST = 2
+CONNECTIONS = 8
 
 
 class SettingsError(UserError, ValueError):
@@ -75,6 +81,12 @@ class Settings:
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS  # title + body; longer articles are skipped and reported
     follow_symlinks: bool = False  # follow links inside input folders that lead out of the inputs named
     window: int = WINDOW_ARTICLES  # articles through the stages at once; 0: the whole input in one window
+    # fetching feeds and pages (summarize.fetch)
+    fetch_timeout: float = FETCH_TIMEOUT_S  # seconds a request may take, whole
+    per_host: int = PER_HOST  # requests in flight to one host
+    connections: int = CONNECTIONS  # requests in flight overall
+    page_store: str | None = None  # None: pages.sqlite3 beside the default cache; off with no_cache
+    since: str | None = None  # keep feed items published on this day (YYYY-MM-DD) or later
     # cache: None is the default location (~/.cache/summarize/cache.sqlite3, honouring XDG_CACHE_HOME)
     cache: str | None = None
     no_cache: bool = False
@@ -82,6 +94,7 @@ class Settings:
     quiet: bool = False
     date: str | None = None  # the day the digest covers, YYYY-MM-DD (default: the most common article date)
     archive: str | None = None  # folder for the day-by-day copies and their index.html
+    watchlist: str | None = None  # file of terms to find in the day's sentences (summarize.watchlist)
     verbose: bool = False
 
     @classmethod
@@ -118,6 +131,11 @@ class Settings:
         conflict = compute_type_conflict(self.engine, self.compute_type)
         if conflict:
             raise SettingsError(conflict)
+        if not math.isfinite(self.fetch_timeout) or self.fetch_timeout <= 0:
+            raise SettingsError(f"fetch_timeout must be a positive number of seconds, not {self.fetch_timeout}")
+        for name in ("per_host", "connections"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.window < 0:
             raise SettingsError(f"window must be 0 (the whole input at once) or more articles, not {self.window}")
         if self.threads < 0:

@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Sequence
 
-from summarize.normalize import fold_letters, normalize_arabic
+from summarize.normalize import fold_spelling
 from summarize.records import Story, heading
 from summarize.summarizers.extractive import REDUNDANCY
 
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 THRESHOLD = 0.86
 NGRAM_RANGE = (4, 6)
 # Part of every cache key of a digest's stories: bump it when grouping or story building changes.
-STORIES_VERSION = 1
+STORIES_VERSION = 2  # 2: stories split by time (summarize.followups), dates in the key
 
 
 _NOT_WORD = re.compile(r"[^\w\s]|_")
@@ -62,8 +62,7 @@ STOP_WORDS = frozenset("""
 def fold_arabic(text: str) -> str:
     """The form articles are compared in: normalised, spelling variants folded, no punctuation, no
     function words."""
-    text = fold_letters(normalize_arabic(text), hamza_carriers=True)
-    return " ".join(word for word in _NOT_WORD.sub(" ", text).split() if word not in STOP_WORDS)
+    return " ".join(word for word in _NOT_WORD.sub(" ", fold_spelling(text)).split() if word not in STOP_WORDS)
 
 
 def article_text(article: "Article") -> str:
@@ -132,6 +131,30 @@ def condensed_similarities(documents: Sequence[str]):
     return n, similarities
 
 
+def average_similarities(documents: Sequence[str], first: Sequence[Sequence[int]],
+                         second: Sequence[Sequence[int]]):
+    """Average-linkage similarity of every group of ``first`` with every group of ``second`` (lists of
+    indices into ``documents``, folded): the mean cosine over their pairs of articles, as the
+    grouping's linkage measures it, with IDF fitted on all of ``documents``. As the vectors are
+    l2-normalised, that mean is the dot product of the two groups' mean vectors, so no pair of
+    articles is ever multiplied out. A (len(first), len(second)) numpy array; an empty group scores 0."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    columns, counts, indptr, idf, norms = _tf_idf(documents)
+    n = len(indptr) - 1
+    rows = np.repeat(np.arange(n), np.diff(indptr))
+    weights = (1.0 + np.log(counts, dtype=np.float64)) * idf[columns] / norms[rows]
+    vectors = csr_matrix((weights, columns, indptr), shape=(n, len(idf)))
+
+    def means(groups: Sequence[Sequence[int]]):
+        pairs = [(g, i, 1.0 / len(group)) for g, group in enumerate(groups) for i in group]
+        g, i, share = (np.array(column) for column in zip(*pairs)) if pairs else ([], [], [])
+        return csr_matrix((share, (g, i)), shape=(len(groups), n)) @ vectors
+
+    return (means(first) @ means(second).T).toarray()
+
+
 def _tf_idf(documents: Sequence[str]):
     """The documents' TF-IDF vectors as scikit-learn's sublinear TF-IDF weighs them, without its
     vocabulary (whose half-million distinct n-grams as Python strings were most of what a digest's
@@ -161,6 +184,8 @@ def _tf_idf(documents: Sequence[str]):
             return
         batch = np.concatenate(pending)
         pending.clear()
+        if not len(batch):  # only documents without n-grams: nothing to count
+            return
         batch.sort()
         starts = np.flatnonzero(np.concatenate(([True], batch[1:] != batch[:-1])))
         distinct, times = batch[starts], np.diff(np.append(starts, len(batch))).astype(np.int32)
@@ -307,7 +332,7 @@ def stories_cache_key(texts: Sequence[str], digest_articles: Sequence["DigestArt
 
     from summarize.cache import cache_key
 
-    english = [[a.id, a.source, a.title_en, a.summary_en, a.translation_en] for a in digest_articles]
+    english = [[a.id, a.source, a.date, a.title_en, a.summary_en, a.translation_en] for a in digest_articles]
     recipe = {"version": STORIES_VERSION, "threshold": THRESHOLD, "ngram_range": list(NGRAM_RANGE),
               "redundancy": REDUNDANCY, "summarizer": summarizer}
     return cache_key({"stage": "stories"}, recipe, json.dumps([list(texts), english], ensure_ascii=False))

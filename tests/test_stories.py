@@ -189,7 +189,7 @@ def test_stories_are_ranked_by_outlets_then_size_and_keep_their_articles():
     assert all(isinstance(s, Story) and s.id == story_id(s.article_ids) for s in stories)
     lira = stories[2]
     assert (lira.headline_en, lira.summary_en, lira.key_sentences) == ("Turkish lira hits a record low", "The lira fell.", [])
-    assert set(stories[0].as_dict()) == {"id", "headline_en", "summary_en", "article_ids", "sources", "key_sentences"}
+    assert set(stories[0].as_dict()) == {"id", "headline_en", "summary_en", "article_ids", "sources", "key_sentences", "follows"}
 
 
 def test_story_summary_is_drawn_from_all_articles_once_per_fact():

@@ -12,28 +12,30 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from summarize.cli.options import (model_options, settings_from, spooled_inputs, summary_options,
-                                   translation_options)
+from summarize.cli.options import (fetch_options, fetcher_from, model_options, settings_from, spooled_inputs,
+                                   summary_options, translation_options)
 from summarize.errors import UserError
 
 log = logging.getLogger("summarize")
-INPUTS_HELP = ("folder, .txt article or page, .html page, .jsonl feed, or - for standard input (a JSONL feed "
-               "or one article)")
+INPUTS_HELP = ("folder, .txt article or page, .html page, .jsonl feed, RSS/Atom feed (URL or file), article "
+               "page URL, sources .toml, or - for standard input (a JSONL feed or one article)")
 
 
 def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     digest = commands.add_parser(
         "digest", parents=[common], help="translate and summarise articles into a digest",
-        description="Read articles (folders, .txt and .html pages, JSONL feeds) and write digest.json, "
-                    "digest.md and digest.html (a page to read it on) to --out.")
-    digest.add_argument("inputs", nargs="+", metavar="INPUT", help=INPUTS_HELP)
+        description="Read articles (folders, .txt and .html pages, JSONL feeds, RSS/Atom feeds and article pages "
+                    "by URL, --sources files) and write digest.json, digest.md and digest.html (a page to read it "
+                    "on) to --out.")
+    digest.add_argument("inputs", nargs="*", metavar="INPUT", help=INPUTS_HELP)
     digest.add_argument("--out", required=True, metavar="DIR",
                         help="folder for digest.json, digest.md and digest.html")
     digest.add_argument("--max-article-chars", type=int, metavar="N",
                         help="longest article read, in characters (title + body); longer ones are skipped and "
                              "reported (default: 200000)")
     digest.add_argument("--date", metavar="YYYY-MM-DD",
-                        help="the day the digest covers (default: the most common article date, else today)")
+                        help="the day the digest covers (default: the most common article date, else today); "
+                             "feed items published on other days are not fetched")
     digest.add_argument("--archive", metavar="DIR",
                         help="also file the digest as DIR/YYYY-MM-DD.{json,md,html} and rebuild DIR/index.html")
     digest.add_argument("--follow-symlinks", action="store_true", default=None,
@@ -42,8 +44,12 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     digest.add_argument("--window", type=int, metavar="N",
                         help="articles taken through the stages at once, so memory stays flat however long the day "
                              "(default: 100; 0: all at once)")
+    digest.add_argument("--watchlist", metavar="FILE",
+                        help="terms to find in the day's sentences, English and/or Arabic, one entry a line "
+                             "('LABEL: term | term' or 'term'); hits are listed at the top of the digest")
     digest.add_argument("--strict", action="store_true",
                         help="exit with status 3 when any input was skipped (the digest is still written)")
+    fetch_options(digest)
     model_options(digest)
     translation_options(digest)
     summary_options(digest)
@@ -54,11 +60,13 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
         description="Clean and segment articles and print one sentence per line (articles separated by a blank "
                     "line). Long sentences are split at --max-segment-tokens counted in words; the translator "
                     "splits again with its own tokenizer.")
-    segment.add_argument("file", help=INPUTS_HELP)
+    segment.add_argument("file", nargs="?", help=INPUTS_HELP)
     segment.add_argument("--max-segment-tokens", type=int, help="split sentences longer than this many words (default: 256)")
     segment.add_argument("--max-article-chars", type=int, metavar="N", help="longest article read (default: 200000)")
     segment.add_argument("--follow-symlinks", action="store_true", default=None,
                          help="follow links inside input folders that lead out of the inputs named")
+    fetch_options(segment)
+    segment.add_argument("--no-cache", action="store_true", default=None, help="neither read nor keep fetched pages")
     segment.set_defaults(run=run_segment)
 
 
@@ -70,26 +78,41 @@ def run_digest(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     started = time.perf_counter()
     check_date(settings.date)
+    check_date(settings.since, "--since")
+    named = list(args.inputs) + list(args.sources)
+    if not named:
+        raise UserError("name the articles to read: folders, files, feed or page URLs, or --sources FILE")
     # Where the digest goes is checked before any model loads, not found out after the work.
     check_writable_folder(args.out, "--out")
     if settings.archive is not None:
         check_writable_folder(settings.archive, "--archive")
+    if settings.watchlist is not None:  # a bad watchlist is reported before any fetching or model lookup
+        from summarize.watchlist import load_watchlist
+
+        load_watchlist(settings.watchlist)
     with tempfile.TemporaryDirectory(prefix="summarize-stdin-") as spool:
-        inputs = spooled_inputs(list(args.inputs), Path(spool))
+        inputs = spooled_inputs(named, Path(spool))
         refuse_to_overwrite_inputs(Path(args.out), inputs)
+        fetcher = fetcher_from(settings, progress=True)
         problems: list[InputProblem] = []
         # The digest's own folders are never read back as articles, should they lie inside an input.
         own = [args.out] + ([settings.archive] if settings.archive else [])
         # Read as the pipeline's windows need them, so the day's input is never all in memory.
         articles = read_articles(inputs, problems, max_article_chars=settings.max_article_chars,
-                                 follow_symlinks=settings.follow_symlinks, exclude=own)
-        first = next(articles, None)
-        if first is None:
-            log_problems(problems)
-            raise UserError("no articles found in " + ", ".join(map(str, args.inputs)))
-        pipeline = Pipeline(settings, progress=True)
-        digest = pipeline.run(itertools.chain([first], articles), problems=problems, date=settings.date)
+                                 follow_symlinks=settings.follow_symlinks, exclude=own, fetcher=fetcher)
+        try:
+            first = next(articles, None)
+            if first is None:
+                log_problems(problems)
+                _fetch_summary(fetcher, settings)
+                raise UserError("no articles found in " + ", ".join(map(str, named)))
+            pipeline = Pipeline(settings, progress=True)
+            digest = pipeline.run(itertools.chain([first], articles), problems=problems, date=settings.date)
+        finally:
+            fetcher.close()
     log_problems(problems)
+    digest.run["fetch"] = fetcher.counts.as_dict() if fetcher.used else None
+    _fetch_summary(fetcher, settings)
     written = write_digest(digest, args.out, archive=settings.archive)
     if not settings.quiet:
         counts, stats = digest.run["counts"], digest.run["stats"]
@@ -113,23 +136,39 @@ def run_segment(args: argparse.Namespace) -> int:
     from summarize.segment import segment_article
 
     settings = settings_from(args)
+    check_date(settings.date)
+    check_date(settings.since, "--since")
+    named = ([args.file] if args.file else []) + list(args.sources)
+    if not named:
+        raise UserError("name the articles to read: a folder, a file, a feed or page URL, or --sources FILE")
     problems: list[InputProblem] = []
 
     def count_words(texts):
         return [len(t.split()) for t in texts]
 
     with tempfile.TemporaryDirectory(prefix="summarize-stdin-") as spool:
-        inputs = spooled_inputs([args.file], Path(spool))
+        inputs = spooled_inputs(named, Path(spool))
+        fetcher = fetcher_from(settings, progress=True)
         articles = read_articles(inputs, problems, max_article_chars=settings.max_article_chars,
-                                 follow_symlinks=settings.follow_symlinks)
-        for number, article in enumerate(articles):
-            if number:
-                print()
-            segmented = segment_article(clean_article(article), settings.max_segment_tokens, count_words)
-            for sentence in segmented.title_segments + segmented.segments:
-                print(sentence)
+                                 follow_symlinks=settings.follow_symlinks, fetcher=fetcher)
+        try:
+            for number, article in enumerate(articles):
+                if number:
+                    print()
+                segmented = segment_article(clean_article(article), settings.max_segment_tokens, count_words)
+                for sentence in segmented.title_segments + segmented.segments:
+                    print(sentence)
+        finally:
+            fetcher.close()
     log_problems(problems)
+    _fetch_summary(fetcher, settings)
     return 0
+
+
+def _fetch_summary(fetcher, settings) -> None:
+    """One line on what fetching did, when anything was fetched: feeds, items, pages, store, skips, failures."""
+    if fetcher.used and not settings.quiet:
+        print(fetcher.counts.line(), file=sys.stderr)
 
 
 def log_problems(problems) -> None:
@@ -137,11 +176,11 @@ def log_problems(problems) -> None:
         log.warning("%s %s: %s", "skipped" if problem.skipped else "note", problem.input, problem.reason)
 
 
-def check_date(day: str | None) -> None:
+def check_date(day: str | None, option: str = "--date") -> None:
     from summarize.dates import is_iso_day
 
     if day is not None and not is_iso_day(day):
-        raise UserError(f"--date {day}: expected a day as YYYY-MM-DD")
+        raise UserError(f"{option} {day}: expected a day as YYYY-MM-DD")
 
 
 def check_writable_folder(path: str, option: str) -> None:

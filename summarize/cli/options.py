@@ -6,14 +6,12 @@ import difflib
 import sys
 from pathlib import Path
 
-from summarize.errors import UserError
-
 # Settings fields a command's options may set (an option of the same name, when the command has it).
 SETTING_OPTIONS = ("translator", "summarizer", "engine", "device", "compute_type", "threads", "beams",
                    "max_length_factor", "token_budget", "max_segment_tokens", "summary_min_tokens",
                    "summary_max_tokens", "summary_beams", "no_repeat_ngram_size", "length_penalty",
                    "summary_token_budget", "max_article_chars", "follow_symlinks", "window", "cache", "no_cache", "quiet", "verbose", "date",
-                   "archive")
+                   "archive", "fetch_timeout", "per_host", "connections", "page_store", "since", "watchlist")
 STDIN = "-"
 
 
@@ -81,6 +79,28 @@ def model_options(parser: argparse.ArgumentParser, translator: bool = True, summ
     cache_options(parser)
 
 
+def fetch_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("feeds and pages (inputs that are URLs, RSS/Atom feeds or --sources)")
+    group.add_argument("--sources", action="append", metavar="FILE", default=[],
+                       help="a sources.toml naming outlets and their feed URLs (repeatable); read with the inputs")
+    group.add_argument("--since", metavar="YYYY-MM-DD",
+                       help="keep feed items published on this day or later (--date keeps that one day)")
+    group.add_argument("--fetch-timeout", type=float, metavar="SECONDS",
+                       help="longest a request may take, whole (default: 20)")
+    group.add_argument("--per-host", type=int, metavar="N", help="requests in flight to one host (default: 2)")
+    group.add_argument("--connections", type=int, metavar="N", help="requests in flight overall (default: 8)")
+    group.add_argument("--page-store", metavar="PATH",
+                       help="SQLite file of the feeds and pages fetched (default: pages.sqlite3 beside the "
+                            "default cache; --no-cache reads and keeps none)")
+
+
+def fetcher_from(settings, *, progress: bool):
+    """The run's fetcher: made at once, it imports nothing until an input is a URL, feed or sources file."""
+    from summarize.fetch import Fetcher, FetchOptions
+
+    return Fetcher(FetchOptions.from_settings(settings, progress=progress))
+
+
 def translation_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("translation")
     group.add_argument("--beams", type=int, help="beam size (default: 4)")
@@ -120,17 +140,11 @@ def settings_from(args: argparse.Namespace):
 
 def read_text(file: Path | str | None, what: str = "") -> str:
     """A UTF-8 text file (a BOM is dropped), or standard input for None or "-"."""
+    from summarize.files import read_user_text
+
     if file is None or str(file) == STDIN:
         return sys.stdin.read()
-    label = f"{what} {file}".strip()
-    try:
-        return Path(file).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserError(f"{label}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{label}: is a directory, not a file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{label}: cannot read as UTF-8 text ({exc})") from None
+    return read_user_text(file, what)
 
 
 def spooled_inputs(inputs: list[str], folder: Path) -> list[str]:

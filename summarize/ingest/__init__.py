@@ -20,10 +20,10 @@ One job a module, each importing only those below it:
 """
 from __future__ import annotations
 
-from summarize.ingest.decode import MAX_CONTROL_SHARE, MAX_REPLACED_SHARE, decode_bytes
+from summarize.ingest.decode import MAX_CONTROL_SHARE, MAX_REPLACED_SHARE, declared_charset, decode_bytes
 from summarize.ingest.html import extract_html, strip_markup
 from summarize.ingest.language import detect_language
-from summarize.ingest.problems import InputError, InputProblem
+from summarize.ingest.problems import InputError, InputProblem, one_line, shown
 from summarize.ingest.readers import (
     FEED_CHARS_PER_CHAR,
     FEED_LINE_SLACK,
@@ -64,10 +64,13 @@ __all__ = [
     "TEXT_SUFFIXES",
     "TITLE_MAX_CHARS",
     "check_max_article_chars",
+    "declared_charset",
     "decode_bytes",
     "detect_language",
     "extract_html",
+    "one_line",
     "own_output",
     "read_articles",
+    "shown",
     "strip_markup",
 ]

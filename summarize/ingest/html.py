@@ -11,12 +11,14 @@ import logging
 from html.parser import HTMLParser
 
 
-def extract_html(html: str) -> tuple[str, str, dict[str, str]]:
+def extract_html(html: str, *, fallback: bool = True) -> tuple[str, str, dict[str, str]]:
     """``(title, text, metadata)`` of an HTML page: the article's title and main text (paragraphs one
-    per line) and, when the page says, ``source``, ``url`` and ``date``. trafilatura first; when it
-    finds no text (or is not installed) the markup is stripped, keeping the <title>."""
+    per line) and, when the page says, ``source``, ``url``, ``date`` and ``author``. trafilatura first; when it
+    finds no text (or is not installed) the markup is stripped, keeping the <title>, unless not
+    ``fallback``: a page fetched from a feed with no article trafilatura can find is an index or an
+    error page, and its stripped markup would be navigation."""
     title, text, meta = _trafilatura_extract(html)
-    if not text.strip():
+    if not text.strip() and fallback:
         title_fallback, text = strip_markup(html)
         title = title or title_fallback
     return " ".join(title.split()), text.strip(), meta
@@ -40,7 +42,7 @@ def _trafilatura_extract(html: str) -> tuple[str, str, dict[str, str]]:
     if doc is None:
         return "", "", {}
     meta = {}
-    for key, attribute in (("source", "sitename"), ("url", "url"), ("date", "date")):
+    for key, attribute in (("source", "sitename"), ("url", "url"), ("date", "date"), ("author", "author")):
         value = getattr(doc, attribute, None)
         if isinstance(value, str) and value.strip():
             meta[key] = value.strip()

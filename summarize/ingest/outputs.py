@@ -8,6 +8,8 @@ happens to be called ``index.html`` is still read:
 
 - ``digest.json`` / ``YYYY-MM-DD.json``: a JSON object whose first key is ``schema_version`` (then
   ``date``) and which has a top-level ``run`` (the last key, so it is looked for near the end);
+- ``YYYY-MM-DD.stories.json`` (an archive's stories, ``summarize.followups.sidecar``): a JSON object
+  whose first key is ``stories_schema_version``;
 - ``digest.md`` / ``YYYY-MM-DD.md``: its first line ``# Arabic news digest — …``;
 - ``digest.html`` / ``YYYY-MM-DD.html`` / ``index.html``: the page's own Content-Security-Policy
   (``default-src 'none'`` — no news site can work under it) and its title, ``Arabic news digest — …``
@@ -23,8 +25,9 @@ from pathlib import Path
 HEAD_BYTES = 8192
 TAIL_BYTES = 256 * 1024
 
-_NAME = re.compile(r"(?:digest|\d{4}-\d{2}-\d{2})\.(?:json|md|html)|index\.html")
+_NAME = re.compile(r"(?:digest|\d{4}-\d{2}-\d{2})\.(?:json|md|html)|\d{4}-\d{2}-\d{2}\.stories\.json|index\.html")
 _JSON_HEAD = re.compile(rb'\A\s*\{\s*"schema_version"\s*:\s*\d+\s*,\s*"date"\s*:')
+_SIDECAR_HEAD = re.compile(rb'\A\s*\{\s*"stories_schema_version"\s*:\s*\d+\s*,')
 _JSON_RUN = re.compile(rb'\n\s{0,8}"run"\s*:\s*\{')
 _MD_HEAD = re.compile(r"\A# Arabic news digest — ".encode())
 _HTML_POLICY = re.compile(rb"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';")
@@ -39,6 +42,8 @@ def own_output(path: Path) -> str | None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
+            if path.name.endswith(".stories.json"):
+                return "archive stories" if _SIDECAR_HEAD.match(head) else None
             if path.suffix == ".json" and _JSON_HEAD.match(head):
                 size = os.fstat(fh.fileno()).st_size
                 fh.seek(max(0, size - TAIL_BYTES))

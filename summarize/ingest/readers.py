@@ -119,7 +119,7 @@ class FormatReader:
         if not text.strip():
             raise Skip("no article text found in the HTML page")
         return Article(id=_file_id(path), title=title, text=text, source=meta.get("source"), url=meta.get("url"),
-                       date=meta.get("date"), origin=shown(path))
+                       date=meta.get("date"), origin=shown(path), author=meta.get("author"))
 
     def _decode_file(self, path: Path, data: bytes, declared: str | None = None) -> str:
         text, encoding, replaced = decode_bytes(data, declared=declared)

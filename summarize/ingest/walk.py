@@ -49,8 +49,9 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
+from summarize.errors import UserError
 from summarize.ingest.fields import clean_field, read_date, shows_anything
 from summarize.ingest.language import detect_language
 from summarize.ingest.outputs import own_output
@@ -90,6 +91,7 @@ def read_articles(
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS,
     follow_symlinks: bool = False,
     exclude: Iterable[str | Path] = (),
+    fetcher: Any = None,
 ) -> Iterator[Article]:
     """Yield the articles of every path in order; files of a directory in sorted order.
 
@@ -99,21 +101,30 @@ def read_articles(
     checked at once (``check_max_article_chars``). ``follow_symlinks``: follow links inside folders
     wherever they lead. ``exclude``: folders not to walk (the run's own output folders). See the
     docstrings of this module, of ``readers`` and of ``decode`` for the formats, encodings, the size
-    limit and duplicate ids."""
+    limit and duplicate ids.
+
+    ``fetcher`` (a ``summarize.fetch.Fetcher``, or anything with its ``claims`` and ``articles``):
+    the inputs it claims — URLs, feeds, sources files, named or met in a folder — are its to read,
+    and its articles get every check the others get. Without one, a URL is a path that does not exist."""
     check_max_article_chars(max_article_chars)
-    return _read_articles([Path(p) for p in paths], [] if problems is None else problems, max_article_chars,
-                          follow_symlinks, [os.path.realpath(p) for p in exclude])
+    return _read_articles([str(p) for p in paths], [] if problems is None else problems, max_article_chars,
+                          follow_symlinks, [os.path.realpath(p) for p in exclude], fetcher)
 
 
-def _read_articles(paths: list[Path], problems: list[InputProblem], max_article_chars: int, follow_symlinks: bool,
-                   exclude: list[str]) -> Iterator[Article]:
-    present = [_exists(p) for p in paths]
+def _read_articles(items: list[str], problems: list[InputProblem], max_article_chars: int, follow_symlinks: bool,
+                   exclude: list[str], fetcher: Any) -> Iterator[Article]:
+    claimed = [fetcher is not None and fetcher.claims(item) for item in items]
+    paths = [Path(item) for item in items]  # a URL is no path: Path("http://a/b") is "http:/a/b"
+    present = [claim or _exists(p) for p, claim in zip(paths, claimed)]
     if paths and not any(present):
-        raise InputError("; ".join(f"{shown(p)}: no such file or directory" for p in paths))
-    named = [os.path.realpath(p) for p, exists in zip(paths, present) if exists]
-    reader = _Reader(problems, max_article_chars, follow_symlinks=follow_symlinks, named=named)
-    for path, exists in zip(paths, present):
-        if not exists:
+        raise InputError("; ".join(f"{shown(p)}: no such file or directory" for p in items))
+    named = [os.path.realpath(p) for p, exists, claim in zip(paths, present, claimed) if exists and not claim]
+    reader = _Reader(problems, max_article_chars, follow_symlinks=follow_symlinks, named=named, fetcher=fetcher)
+    for item, path, exists, claim in zip(items, paths, present, claimed):
+        if claim:
+            reader.seen_files.add(os.path.realpath(path))
+            yield from reader.read_fetched(item)
+        elif not exists:
             broken = " (a broken link)" if path.is_symlink() else ""
             problems.append(InputProblem(shown(path), f"no such file or directory{broken}"))
         elif path.is_dir():
@@ -139,8 +150,9 @@ def _within(path: str, folder: str) -> bool:
 
 class _Reader(FormatReader):
     def __init__(self, problems: list[InputProblem], max_article_chars: int, *, follow_symlinks: bool,
-                 named: list[str]):
+                 named: list[str], fetcher: Any = None):
         super().__init__(problems, max_article_chars)
+        self.fetcher = fetcher
         self.follow_symlinks = follow_symlinks
         self.named = named  # real paths of the inputs named: where links inside folders may lead
         self.excluded: list[str] = []
@@ -187,6 +199,10 @@ class _Reader(FormatReader):
                 yield from self.read_directory(path, real_path)
             elif own_output(path):
                 outputs.append(entry.name)
+            elif self.fetcher is not None and self.fetcher.claims(entry.path):
+                if os.path.realpath(entry.path) not in self.seen_files:
+                    self.seen_files.add(os.path.realpath(entry.path))
+                    yield from self.read_fetched(entry.path)
             elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 self.problem(path, f"not a supported file type ({path.suffix.lower() or 'no extension'})")
             else:
@@ -242,6 +258,18 @@ class _Reader(FormatReader):
         if article is not None:
             yield article
 
+    def read_fetched(self, item: str) -> Iterator[Article]:
+        """The articles of an input the fetcher claimed (a URL, a feed, a sources file), checked."""
+        try:
+            for article in self.fetcher.articles(item, self.problems):
+                article = self.finish(article, Path(item))
+                if article is not None:
+                    yield article
+        except UserError:
+            raise  # a sources file that cannot be used stops the run: it is the run's configuration
+        except Exception as exc:  # a bug met on strange input: lose this input, not the run
+            self.problem(item, unexpected(exc))
+
     # --- every article ------------------------------------------------------------------------------
 
     def finish(self, article: Article, file: Path) -> Article | None:
@@ -279,7 +307,7 @@ class _Reader(FormatReader):
             return None
         date = self._date(fields["date"], article.origin, file)  # after the duplicates: no note on one skipped
         source, url = clean_field(fields["source"]), clean_field(fields["url"], identifier=True)
-        return Article(id=article_id, title=title, text=text, source=source, url=url,
+        return Article(id=article_id, title=title, text=text, source=source, url=url, author=clean_field(article.author),
                        date=date, origin=article.origin, language=detect_language(title, text),
                        title_from=(article.title_from or "input") if title else None,
                        source_from="input" if source else None, date_from="input" if date else None)

@@ -3,7 +3,9 @@
 a temporary name and renamed into place, so a reader never sees half a file."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import quote
 
 from summarize.files import write_files
 from summarize.records import Digest
@@ -26,8 +28,18 @@ def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | N
     # Each file made in pieces as it is written (write_files): a big day's text is never whole.
     files = {out / "digest.json": lambda: json_pieces(data),
              out / "digest.md": lambda: markdown_pieces(digest),
-             out / "digest.html": lambda: html_pieces(data)}
+             out / "digest.html": lambda: html_pieces(data, archive_prefix=_seen_from(archive, out))}
     if archive is not None:
         Path(archive).mkdir(parents=True, exist_ok=True)
-        files.update(archive_files(data, archive, markdown=lambda: markdown_pieces(digest)))
+        files.update(archive_files(data, archive, markdown=lambda: markdown_pieces(digest),
+                                    documents=digest.documents))
     return write_files(files)
+
+
+def _seen_from(archive: str | Path | None, out: Path) -> str:
+    """The archive folder as a relative link from ``out`` ("../archive/"), for the digest page's
+    links to earlier days; "" without an archive (then no story follows an earlier day)."""
+    if archive is None:
+        return ""
+    relative = Path(os.path.relpath(Path(archive).resolve(), out.resolve())).as_posix()
+    return "" if relative == "." else quote(relative) + "/"

@@ -13,6 +13,7 @@ def to_json(digest: Digest) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "date": digest.run.get("date"),
+        "watchlist": digest.watchlist,
         "stories": [story.as_dict() for story in digest.stories],
         "articles": [asdict(article) for article in digest.articles],
         "errors": list(digest.errors),

@@ -139,6 +139,59 @@ def date_summary(digest: Mapping[str, Any]) -> dict[str, str]:
     return {"short": short, "heading": heading, "note": note[:1].upper() + note[1:]}
 
 
+def new_since(digest: Mapping[str, Any]) -> str:
+    """What digest.json's ``run.new_since`` says, as one line for the page and digest.md ("4 new
+    stories, 2 follow-ups since Tuesday 1 December 2026"); "" when no earlier day was compared."""
+    run = digest.get("run") if isinstance(digest.get("run"), Mapping) else {}
+    known = run.get("new_since") if isinstance(run.get("new_since"), Mapping) else {}
+    since = as_text(known.get("since"))
+    if not since or not _count(known.get("days_compared")):
+        return ""
+    new = _count(known.get("new_stories"))
+    return (f"{new} new {'story' if new == 1 else 'stories'}, {_plural(_count(known.get('follow_ups')), 'follow-up')}"
+            f" since {long_date(since)}")
+
+
+# An earlier story's link: in this page, or in the archive's page of its day.
+_FOLLOWS_HREF = re.compile(r"(?:\d{4}-\d{2}-\d{2}\.html)?#story-[0-9a-f]{10}")
+_STORY_ANCHOR = re.compile(r"story-[0-9a-f]{10}")
+WATCH_SHOWN = 20  # hits listed per watchlist entry on the page and in digest.md (digest.json has all)
+
+
+def follows_view(story: Mapping[str, Any], archive_prefix: str = "") -> dict[str, str] | None:
+    """The earlier story ``story`` continues: ``headline_en``, ``date``, ``href`` (None when it
+    continues none). ``archive_prefix`` leads the href of an archived day's page (the archive
+    folder as seen from the page's folder)."""
+    follows = story.get("follows")
+    if not isinstance(follows, Mapping):
+        return None
+    href = as_text(follows.get("href"))
+    if not _FOLLOWS_HREF.fullmatch(href):
+        href = ""
+    elif not href.startswith("#"):
+        href = archive_prefix + href
+    return {"headline_en": as_text(follows.get("headline_en")).strip() or "(untitled story)",
+            "date": as_text(follows.get("date")), "href": href, "same_page": href.startswith("#")}
+
+
+def watchlist_view(digest: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each watchlist entry with its hit count and its first WATCH_SHOWN hits, for the page and digest.md."""
+    watch = digest.get("watchlist") if isinstance(digest.get("watchlist"), Mapping) else None
+    if watch is None:
+        return []
+    hits = [h for h in watch.get("hits") or [] if isinstance(h, Mapping)]
+    entries = []
+    for entry in (e for e in watch.get("entries") or [] if isinstance(e, Mapping)):
+        label = as_text(entry.get("label"))
+        mine = [h for h in hits if as_text(h.get("label")) == label]
+        entries.append({"label": label, "terms": [as_text(t) for t in entry.get("terms") or []],
+                        "hits": _count(entry.get("hits")), "articles": _count(entry.get("articles")),
+                        "shown": [{"term": as_text(h.get("term")), "language": as_text(h.get("language")),
+                                   "article": _count(h.get("article_number")), "sentence_en": as_text(h.get("sentence_en")),
+                                   "sentence_ar": as_text(h.get("sentence_ar"))} for h in mine[:WATCH_SHOWN]]})
+    return entries
+
+
 # How an article's metadata was found (Article.source_from & co.), for a tooltip: an analyst
 # weighs an outlet read off a photo credit differently from one a feed states.
 def provenance(field: str, origin: Any) -> str:
@@ -233,7 +286,7 @@ class _Views(SequenceABC):
         return _article_view(self._articles[number - 1], number)
 
 
-def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
+def _view(digest: Mapping[str, Any], archive_prefix: str = "") -> dict[str, Any]:
     articles = [a for a in digest.get("articles") or [] if isinstance(a, Mapping)]
     numbers_of: dict[str, list[int]] = {}
     for number, article in enumerate(articles, start=1):
@@ -248,7 +301,9 @@ def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
                 members.append(candidates[0])
                 placed.add(candidates[0])
         sources = [as_text(s) for s in story.get("sources") or []]
-        stories.append({"anchor": f"story-{number}", "headline_en": as_text(story.get("headline_en")).strip(),
+        anchor = as_text(story.get("id"))
+        stories.append({"anchor": anchor if _STORY_ANCHOR.fullmatch(anchor) else f"story-{number}",
+                        "follows": follows_view(story, archive_prefix), "headline_en": as_text(story.get("headline_en")).strip(),
                         "summary_en": as_text(story.get("summary_en")).strip(), "sources": sources,
                         "articles": _Views(articles, members)})
     others = _Views(articles, [n for n in range(1, len(articles) + 1) if n not in placed])
@@ -262,6 +317,8 @@ def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
 
     return {
         "dates": date_summary(digest),
+        "new_since": new_since(digest),
+        "watchlist": watchlist_view(digest),
         "stories": stories,
         "others": others,
         "has_stories": "stories" in digest,
@@ -278,14 +335,15 @@ def _view(digest: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def to_html(digest: Mapping[str, Any]) -> str:
+def to_html(digest: Mapping[str, Any], *, archive_prefix: str = "") -> str:
     """The digest page for a digest.json dict (as ``summarize.render.to_json`` makes it)."""
-    return "".join(html_pieces(digest))
+    return "".join(html_pieces(digest, archive_prefix=archive_prefix))
 
 
-def html_pieces(digest: Mapping[str, Any]) -> Iterator[str]:
-    """The digest page in pieces (Jinja's ``generate``), to write as they come."""
+def html_pieces(digest: Mapping[str, Any], *, archive_prefix: str = "") -> Iterator[str]:
+    """The digest page in pieces (Jinja's ``generate``), to write as they come. ``archive_prefix``:
+    the archive folder as seen from the page's (``follows_view``); "" for a page in the archive."""
     from markupsafe import Markup
 
     return environment().get_template("digest.html.j2").generate(
-        **_view(digest), script=Markup(EXPAND_SCRIPT), script_source=script_hash())
+        **_view(digest, archive_prefix), script=Markup(EXPAND_SCRIPT), script_source=script_hash())

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 from urllib.parse import quote
 
 from summarize.records import Digest, heading
-from summarize.render.html import date_summary, safe_url
+from summarize.render.html import date_summary, follows_view, new_since, safe_url, watchlist_view
 
 # Characters that are markup anywhere in a line, and those that are markup at a line's start.
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
@@ -56,14 +56,19 @@ def _lines(digest: Digest) -> Iterator[str]:
         + f". Translated by {md(run.get('translator', {}).get('model', '?'))},"
         f" summarised by {md(run.get('summarizer', {}).get('model', '?'))}."
     )
+    yield from _watchlist(digest)
     if digest.stories:
         yield from ["", "## Stories", ""]
         by_id = {article.id: article for article in digest.articles}
         for number, story in enumerate(digest.stories, start=1):
             outlets = f" from {len(story.sources)} outlets ({md(', '.join(story.sources))})" if story.sources else ""
             yield from [f"### {number}. {md(_one_line(story.headline_en) or story.id)}", "",
-                        f"*{len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}{outlets}*",
-                        "", md(story.summary_en) or "_(no summary)_", ""]
+                        f"*{len(story.article_ids)} article{'s' if len(story.article_ids) != 1 else ''}{outlets}*", ""]
+            follows = follows_view(story.as_dict())
+            if follows is not None:
+                on = f" ({md(follows['date'])})" if follows["date"] else ""
+                yield from [f"Follow-up of “{md(_one_line(follows['headline_en']))}”{on}", ""]
+            yield from [md(story.summary_en) or "_(no summary)_", ""]
             yield from [f"- {_heading(by_id[i])} — {_byline(by_id[i])}" for i in story.article_ids if i in by_id]
             yield ""
     yield from ["", "## Summaries", ""]
@@ -73,7 +78,7 @@ def _lines(digest: Digest) -> Iterator[str]:
     yield from ["## Full translations", ""]
     for number, article in enumerate(digest.articles, start=1):
         yield from [f"### {number}. {_heading(article)}", ""]
-        if article.title_ar:
+        if article.title_ar and article.language != "en":  # an English article's title_ar is its own title
             yield from [f"Arabic title: {md(_one_line(article.title_ar))}", ""]
         yield from [md(article.translation_en) or "_(empty)_", ""]
     flagged = [article for article in digest.articles if article.flags]
@@ -92,6 +97,26 @@ def _lines(digest: Digest) -> Iterator[str]:
         yield ""
 
 
+def _watchlist(digest: Digest) -> Iterator[str]:
+    """The watchlist's entries, their counts and first hits (``watchlist_view``), when one was given."""
+    entries = watchlist_view({"watchlist": digest.watchlist})
+    if not entries:
+        return
+    by_number = dict(enumerate(digest.articles, start=1))
+    yield from ["", "## Watchlist", ""]
+    for entry in entries:
+        where = f" in {entry['articles']} article{'s' if entry['articles'] != 1 else ''}" if entry["hits"] else ""
+        yield f"- **{md(entry['label'])}**: {entry['hits']} sentence{'s' if entry['hits'] != 1 else ''}{where}"
+        for hit in entry["shown"]:
+            article = by_number.get(hit["article"])
+            name = f"{hit['article']}. {_heading(article)}" if article is not None else str(hit["article"])
+            yield f"  - {name} ({md(hit['term'])}): {md(_one_line(hit['sentence_en']))}"
+            if hit["sentence_ar"]:
+                yield f"    Arabic: {md(_one_line(hit['sentence_ar']))}"
+        if entry["hits"] > len(entry["shown"]):
+            yield f"  - and {entry['hits'] - len(entry['shown'])} more in digest.json"
+
+
 def _byline(article) -> str:
     """Outlet and date in italics, the link to the original, the id."""
     parts = [md(p) for p in (article.source, article.date) if p]
@@ -106,7 +131,9 @@ def _date_heading(run: dict[str, Any]) -> list[str]:
     """The title line, and under it what the date rests on when that is not simply one news day
     (as digest.html says it: summarize.render_html.date_summary)."""
     dates = date_summary({"run": run})
-    return [f"# Arabic news digest — {dates['short']}", ""] + ([f"*{dates['note']}.*", ""] if dates["note"] else [])
+    lines = [f"# Arabic news digest — {dates['short']}", ""] + ([f"*{dates['note']}.*", ""] if dates["note"] else [])
+    since = new_since({"run": run})
+    return lines + ([f"*{since}.*", ""] if since else [])
 
 
 def _heading(article) -> str:

@@ -100,8 +100,8 @@ def test_digests_of_earlier_runs_inside_an_input_folder_are_not_read_as_articles
     articles, problems = read([tmp_path])
     assert [a.id for a in articles] == ["a", "index"]
     assert [(Path(p.input).name, p.reason, p.skipped) for p in problems] == [
-        ("days", "4 digest files written by summarize not read as articles "
-                 "(2018-05-08.html, 2018-05-08.json, 2018-05-08.md, index.html)", False),
+        ("days", "5 digest files written by summarize not read as articles "
+                 "(2018-05-08.html, 2018-05-08.json, 2018-05-08.md, 2018-05-08.stories.json, …)", False),
         ("old", "3 digest files written by summarize not read as articles (digest.html, digest.json, digest.md)", False),
     ]
     assert _snapshot(tmp_path) == before

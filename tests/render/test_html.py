@@ -281,9 +281,10 @@ def test_archive_files_each_day_and_lists_them_newest_first(tmp_path):
     write_archive(digest, tmp_path, markdown="# digest\n")
     older = {**digest, "date": "2018-05-07", "stories": [{**digest["stories"][0], "headline_en": "Older story"}]}
     written = write_archive(older, tmp_path)
-    assert [p.name for p in written] == ["2018-05-07.json", "2018-05-07.html", "index.html"]
+    assert [p.name for p in written] == ["2018-05-07.json", "2018-05-07.html", "2018-05-07.stories.json", "index.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "2018-05-07.html", "2018-05-07.json", "2018-05-08.html", "2018-05-08.json", "2018-05-08.md", "index.html"]
+        "2018-05-07.html", "2018-05-07.json", "2018-05-07.stories.json", "2018-05-08.html", "2018-05-08.json",
+        "2018-05-08.md", "2018-05-08.stories.json", "index.html"]
     assert json.loads((tmp_path / "2018-05-07.json").read_text(encoding="utf-8")) == older
     index = Page((tmp_path / "index.html").read_text(encoding="utf-8"))
     links = [a["href"] for tag, a in index.tags if tag == "a"]

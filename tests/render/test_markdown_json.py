@@ -14,9 +14,9 @@ def sample_digest() -> Digest:
 def test_json_has_the_documented_fields(tmp_path):
     write_digest(sample_digest(), tmp_path)
     data = json.loads((tmp_path / "digest.json").read_text(encoding="utf-8"))
-    assert set(data) == {"schema_version", "date", "stories", "articles", "errors", "run"}
+    assert set(data) == {"schema_version", "date", "watchlist", "stories", "articles", "errors", "run"}
     assert set(data["articles"][0]) == {"id", "source", "url", "date", "language", "title_ar", "title_en", "summary_en",
-                                        "translation_en", "flags", "title_from", "source_from", "date_from"}
+                                        "translation_en", "flags", "title_from", "source_from", "date_from", "author"}
     assert data["articles"][0]["title_ar"] == "عنوان"
     assert data["errors"] == [{"input": "bad.jsonl:3", "reason": "malformed JSON", "skipped": True}]
 
@@ -49,7 +49,7 @@ def test_stories_come_first_in_markdown_json_and_html(tmp_path):
     html = (tmp_path / "digest.html").read_text(encoding="utf-8")
     assert html.index("The story") < html.index("A title") and 'dir="rtl"' in html
     assert sorted(p.name for p in (tmp_path / "archive").iterdir()) == [
-        "2018-05-08.html", "2018-05-08.json", "2018-05-08.md", "index.html"]
+        "2018-05-08.html", "2018-05-08.json", "2018-05-08.md", "2018-05-08.stories.json", "index.html"]
 
 
 def test_an_article_without_title_gets_a_heading_from_its_translation():
