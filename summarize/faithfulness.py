@@ -363,21 +363,30 @@ def missing_numbers(arabic: str, english: str) -> list[str]:
     return missing
 
 
-def flag_sentence(arabic: str, english: str) -> list[str]:
-    """What the Arabic sentence holds and its English translation lacks: ``number:…``, ``quote:…`` and
-    ``latin:…`` items in that order, each once; an empty list when nothing is missing."""
-    items = missing_numbers(arabic, english) + missing_names(arabic, english)
+# Languages written in Latin script: every word of theirs is Latin, so a Latin word is no name to
+# look for in the English; only their numbers are checked.
+LATIN_SCRIPT = frozenset("fr tr de es it pt nl id ms sw so pl ro sq bs az vi".split())
+
+
+def flag_sentence(arabic: str, english: str, *, language: str = "ar") -> list[str]:
+    """What the source sentence holds and its English translation lacks: ``number:…``, ``quote:…`` and
+    ``latin:…`` items in that order, each once; an empty list when nothing is missing. A sentence of
+    a Latin-script ``language`` is checked for its numbers alone."""
+    items = missing_numbers(arabic, english)
+    if language not in LATIN_SCRIPT:
+        items += missing_names(arabic, english)
     return list(dict.fromkeys(items))
 
 
-def flag_segments(arabic: Sequence[str], english: Sequence[str]) -> list[dict]:
+def flag_segments(arabic: Sequence[str], english: Sequence[str], *, language: str = "ar") -> list[dict]:
     """Flags for aligned segments (an article's title segments then its body segments, as translated):
-    ``{"segment": index, "ar": …, "en": …, "missing": [...]}`` for each pair with something missing."""
+    ``{"segment": index, "ar": …, "en": …, "missing": [...]}`` for each pair with something missing
+    ("ar" holds the source sentence, whatever its ``language``)."""
     if len(arabic) != len(english):
-        raise ValueError(f"{len(arabic)} Arabic segments but {len(english)} English ones")
+        raise ValueError(f"{len(arabic)} source segments but {len(english)} English ones")
     return [{"segment": index, "ar": ar, "en": en, "missing": missing}
             for index, (ar, en) in enumerate(zip(arabic, english))
-            if (missing := flag_sentence(ar, en))]
+            if (missing := flag_sentence(ar, en, language=language))]
 
 
 def flag_pairs(pairs: Iterable[tuple[str, str]]) -> list[dict]:

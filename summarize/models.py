@@ -16,6 +16,7 @@ from typing import Any
 
 from summarize.errors import SummarizeError
 from summarize.files import atomic_write, content_digest, read_json, user_cache_dir
+from summarize.languages import model_code
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Shipped inside the package, so an installed copy finds it from any folder.
@@ -46,15 +47,33 @@ class Preset:
     size: str = ""
     notes: str = ""
     default: bool = False
+    # A many-to-many model's default source language and the target it is made to write, in its own
+    # codes (``language_codes``): the engines set the first on the tokenizer and force the second as
+    # the first output token (its token: NLLB's "eng_Latn", M2M100's "__en__").
     src_lang: str | None = None
     tgt_lang: str | None = None
     generation: dict[str, Any] = field(default_factory=dict)
+    # A many-to-many model's scheme of language codes (LANGUAGE_CODE_SCHEMES), in which it is told each
+    # text's language (``GenerationSettings.source_language``); None for a model of one source language.
+    language_codes: str | None = None
+    # The one language (ISO 639-1, as ``summarize.languages``) a dedicated model reads, so a model
+    # named for a language can be checked against it; None when the catalogue does not say.
+    source_language: str | None = None
+
+
+# The code schemes of many-to-many models that ``summarize.languages.model_code`` knows.
+LANGUAGE_CODE_SCHEMES = ("nllb", "m2m100")
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, Preset]:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
-    return {name: Preset(name=name, **entry) for name, entry in raw.items()}
+    catalogue = {name: Preset(name=name, **entry) for name, entry in raw.items()}
+    for preset in catalogue.values():
+        if preset.language_codes is not None and preset.language_codes not in LANGUAGE_CODE_SCHEMES:
+            raise ValueError(f"catalogue entry {preset.name}: language_codes must be one of "
+                             f"{', '.join(LANGUAGE_CODE_SCHEMES)}, not {preset.language_codes!r}")
+    return catalogue
 
 
 def default_model(task: str, catalogue: dict[str, Preset] | None = None) -> str:
@@ -84,6 +103,55 @@ class ResolvedModel:
 
     def describe(self) -> dict[str, Any]:
         return {"model": self.name, "hf_id": self.hf_id, "path": str(self.path), "revision": self.revision}
+
+
+def language_scheme(model: "Preset | ResolvedModel | None") -> str | None:
+    """The code scheme (``nllb`` or ``m2m100``) in which a many-to-many model is told its texts'
+    language; None for a model of one source language. A preset's ``language_codes``; for a model
+    without one (a local directory, a bare Hugging Face id), read from its files: NLLB checkpoints are
+    M2M100 networks (config.json ``model_type`` "m2m_100") and differ by their tokenizer."""
+    if model is None:
+        return None
+    if isinstance(model, Preset):
+        return model.language_codes
+    if model.preset is not None and model.preset.language_codes:
+        return model.preset.language_codes
+    return scheme_from_files(model.path)
+
+
+def scheme_from_files(path: Path | str) -> str | None:
+    """``language_scheme`` of the checkpoint in ``path``, from config.json and tokenizer_config.json."""
+    folder = Path(path)
+    config = read_json(folder / "config.json")
+    if config.get("model_type") != "m2m_100":
+        return None
+    kind = read_json(folder / "tokenizer_config.json").get("tokenizer_class") or config.get("tokenizer_class") or ""
+    if kind.startswith("Nllb"):
+        return "nllb"
+    if kind.startswith("M2M100"):
+        return "m2m100"
+    # No class named: M2M100Tokenizer reads a vocab.json beside its sentencepiece model, NLLB's do not.
+    return "m2m100" if (folder / "vocab.json").is_file() else "nllb"
+
+
+def source_code_for(model: "Preset | ResolvedModel | None", iso_code: str) -> str | None:
+    """The code a many-to-many ``model`` is told for texts in ``iso_code`` (ISO 639-1: "fr" →
+    "fra_Latn" for NLLB, "fr" for M2M100), for ``GenerationSettings.source_language``. None when the
+    model is not many-to-many, or when its scheme lacks the language (M2M100 has no Sorani Kurdish)."""
+    scheme = language_scheme(model)
+    return None if scheme is None else model_code(iso_code, scheme)
+
+
+def reads_language(model: "Preset | ResolvedModel | None", iso_code: str) -> bool | None:
+    """Whether ``model`` translates texts in ``iso_code``: a many-to-many model when its scheme has a
+    code for it, a dedicated one when it is the catalogue's ``source_language``; None when nothing
+    says (a local directory or a Hugging Face id of a model of one source language)."""
+    if language_scheme(model) is not None:
+        return source_code_for(model, iso_code) is not None
+    preset = model if isinstance(model, Preset) else getattr(model, "preset", None)
+    if preset is not None and preset.source_language:
+        return preset.source_language == iso_code
+    return None
 
 
 def fingerprint_directory(path: Path) -> str:

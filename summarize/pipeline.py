@@ -15,19 +15,20 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from summarize import __version__
 from summarize.article_cache import CachedArticle, article_keys
+from summarize.followups import follow_earlier_days, stories_in_time
 from summarize.memory import release_free_memory
 from summarize.models import ModelNotFoundError, ResolvedModel, resolve_model
-from summarize.records import Article, Digest, DigestArticle, InputProblem, SegmentedArticle, StageStats, TranslatedArticle
-from summarize.followups import follow_earlier_days, stories_in_time
-from summarize.records import WatchHit
+from summarize.records import (Article, Digest, DigestArticle, InputProblem, SegmentedArticle, StageStats,
+                               TranslatedArticle, WatchHit)
 from summarize.settings import Settings
-from summarize.stories import article_document, group_documents, stories_cache_key, stories_from_json, stories_to_json
+from summarize.stories import (article_document, group_documents, join_languages, stories_cache_key, stories_from_json,
+                               stories_to_json)
 from summarize.summarizers import Summarizer, load_summarizer, needs_model
-from summarize.translate import Translator
+from summarize.translate import Translator, Translators, TranslatorUnavailable
 from summarize.versions import environment
 
 # The stages a run times, in order (digest.json run.timings_s; "total" is their sum). Models load on
@@ -45,24 +46,31 @@ class _Day:
     undated: int = 0
     counts: Counter = field(default_factory=Counter)
     hits: list[WatchHit] = field(default_factory=list)  # the watchlist's, in article order
+    languages: Counter = field(default_factory=Counter)  # the digest's articles by language
     timings: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
 
 class Pipeline:
-    """Arabic articles in, English digest out.
+    """Articles in, English digest out: Arabic and every language with a translator configured
+    translated, English passed through.
 
-    Both models are resolved when the pipeline is made, so a missing summariser is reported before
-    any time is spent translating; they are loaded on first use."""
+    The Arabic translator and the summariser are resolved when the pipeline is made, so a missing
+    one is reported before any time is spent translating; they are loaded on first use. Other
+    languages' translators are resolved and loaded when an article first needs one
+    (``summarize.translate.Translators``)."""
 
     def __init__(self, settings: Settings | None = None, *, translator: Translator | None = None,
-                 summarizer: Summarizer | None = None, progress: bool = False) -> None:
+                 summarizer: Summarizer | None = None, progress: bool = False,
+                 translators: Mapping[str, Translator] | None = None) -> None:
+        """``translator``: the Arabic translator, made by the caller; ``translators``: translators by
+        language, made by the caller (either way, no model is resolved for those languages)."""
         self.settings = settings or Settings.from_env()
         self.progress = progress and not self.settings.quiet
-        self._translator = translator
+        given = {**(translators or {}), **({"ar": translator} if translator is not None else {})}
         self._summarizer = summarizer
-        self.cache = self.settings.open_cache() if translator is None or summarizer is None else None
+        self.cache = self.settings.open_cache() if "ar" not in given or summarizer is None else None
         # Both models are looked for before either is used, and every one missing is reported at once.
-        wanted = {"translator": self.settings.translator if translator is None else None,
+        wanted = {"translator": self.settings.translator_map()["ar"] if "ar" not in given else None,
                   "summarizer": self.settings.summarizer if summarizer is None and needs_model(self.settings.summarizer)
                   else None}
         found: dict[str, ResolvedModel | None] = dict.fromkeys(wanted)
@@ -75,7 +83,9 @@ class Pipeline:
                     missing.append(str(exc))
         if missing:
             raise ModelNotFoundError("\n\n".join(missing))
-        self._translator_model, self._summarizer_model = found["translator"], found["summarizer"]
+        self._summarizer_model = found["summarizer"]
+        self.translators = Translators(self.settings, cache=self.cache, given=given,
+                                       models={"ar": found["translator"]} if found["translator"] else None)
         # Read now, so a bad watchlist is reported before any model loads.
         self.watchlist = None
         if self.settings.watchlist is not None:
@@ -85,9 +95,8 @@ class Pipeline:
 
     @property
     def translator(self) -> Translator:
-        if self._translator is None:
-            self._translator = Translator.from_settings(self.settings, self._translator_model, cache=self.cache)
-        return self._translator
+        """The Arabic translator."""
+        return self.translators.get("ar")
 
     @property
     def summarizer(self) -> Summarizer:
@@ -104,12 +113,13 @@ class Pipeline:
         problems = [] if problems is None else problems
         window = self.settings.window if window is None else window
         translator, summarizer = self.translator, self.summarizer
-        translator.stats, summarizer.stats = StageStats(), StageStats()  # per run, also when a pipeline runs again
+        self.translators.reset_stats()  # per run, also when a pipeline runs again
+        summarizer.stats = StageStats()
         day = _Day()
         clock = time.perf_counter()
         for chunk in _windows(articles, window):
             day.timings["ingest"] += time.perf_counter() - clock
-            self._run_window(chunk, day, problems, translator, summarizer, first=day.counts["articles"] + 1)
+            self._run_window(chunk, day, problems, summarizer, first=day.counts["articles"] + 1)
             clock = time.perf_counter()
         day.timings["ingest"] += time.perf_counter() - clock
 
@@ -131,10 +141,13 @@ class Pipeline:
             "started_at": started.isoformat(timespec="seconds"),
             **dated,
             "translator": translator.describe(),
+            "translators": {language: t.describe() for language, t in sorted(self.translators.used().items())
+                            if language in day.languages},
             "summarizer": summarizer.describe(),
             "counts": {
                 "articles": len(day.articles),
                 "untranslated_english": counts["english"],
+                "languages": dict(sorted(day.languages.items())),
                 "segments": counts["segments"],
                 "paragraphs": counts["paragraphs"],
                 "summary_chunks": counts["summary_chunks"],
@@ -147,7 +160,7 @@ class Pipeline:
                 "cached_articles": counts["cached_articles"],
             },
             "new_since": new_since,
-            "stats": {"translation": translator.stats.as_dict(), "summary": summarizer.stats.as_dict()},
+            "stats": {"translation": self.translators.stats().as_dict(), "summary": summarizer.stats.as_dict()},
             "window": window,
             "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
             "timings_s": timings,
@@ -157,26 +170,32 @@ class Pipeline:
                       watchlist=self.watchlist.summary(day.hits) if self.watchlist is not None else None,
                       errors=[{"input": p.input, "reason": p.reason, "skipped": p.skipped} for p in problems])
 
-    def _run_window(self, articles: list[Article], day: _Day, problems: list[InputProblem], translator: Translator,
-                    summarizer: Summarizer, *, first: int) -> None:
+    def _run_window(self, articles: list[Article], day: _Day, problems: list[InputProblem], summarizer: Summarizer, *,
+                    first: int) -> None:
         """One window: the articles seen before from the article cache, the others cleaned, segmented,
-        translated, summarised and checked; what is left of each is added to ``day`` in input order."""
+        translated, summarised and checked; what is left of each is added to ``day`` in input order.
+        An article in a language no translator is had for is reported, not translated."""
         clock = time.perf_counter()
-        wanted = []
+        wanted, recipes = [], []
         for article in articles:
             language = _language(article)
-            if language in ("ar", "en"):
-                wanted.append(article)
-                continue
-            detected = "language not recognised" if language == "unknown" else \
-                f"not Arabic or English (detected: {language})"
-            problems.append(InputProblem(article.origin or article.id, f"{detected}: not translated"))
-            day.counts["skipped_language"] += 1
+            if language != "en":
+                try:
+                    recipe = self.translators.get(language).describe()
+                except TranslatorUnavailable as exc:
+                    problems.append(InputProblem(article.origin or article.id, exc.reason))
+                    day.counts["skipped_language"] += 1
+                    continue
+            else:
+                recipe = None  # passed through
+            wanted.append(article)
+            recipes.append(recipe)
         cache = self.cache if self.cache is not None and self.cache.enabled and wanted else None
         keys: list[str | None] = [None] * len(wanted)
         found: dict[str, CachedArticle] = {}
         if cache is not None:
-            keys = list(article_keys(wanted, {"translator": translator.describe(), "summarizer": summarizer.describe()}))
+            keys = [article_keys([a], {"translator": r, "summarizer": summarizer.describe()})[0]
+                    for a, r in zip(wanted, recipes)]
             found = {k: CachedArticle.from_json(v) for k, v in cache.get_many("articles", set(keys)).items()}
         day.timings["clean"] += time.perf_counter() - clock
         # What is not in the cache is made once, also when the same article comes twice.
@@ -184,7 +203,7 @@ class Pipeline:
         for position, (article, key) in enumerate(zip(wanted, keys)):
             if key not in found:
                 todo.setdefault(position if key is None else key, article)
-        made = dict(zip(todo, self._make_articles(list(todo.values()), day, translator, summarizer,
+        made = dict(zip(todo, self._make_articles(list(todo.values()), day, summarizer,
                                                  span=f"articles {first}–{first + len(articles) - 1}"))) \
             if todo else {}
         if cache is not None and made:
@@ -197,6 +216,7 @@ class Pipeline:
                 result = made[position if key is None else key]
             entry = result.article
             day.articles.append(entry)
+            day.languages[entry.language] += 1
             if self.watchlist is not None:  # on every article, cached or made: a new watchlist needs no new run
                 day.hits += self.watchlist.hits(result.pairs(), article_id=entry.id, article_number=len(day.articles))
             day.texts.append(result.text)  # stories are grouped on the folded Arabic once the whole day is in
@@ -208,10 +228,12 @@ class Pipeline:
                               paragraphs=result.paragraphs, summary_chunks=result.summary_chunks,
                               chunked_articles=result.summary_chunks > 1)
 
-    def _make_articles(self, articles: list[Article], day: _Day, translator: Translator, summarizer: Summarizer, *,
+    def _make_articles(self, articles: list[Article], day: _Day, summarizer: Summarizer, *,
                        span: str) -> list[CachedArticle]:
-        """Clean, segment, translate, summarise and check ``articles`` (Arabic or English); ``span``
-        names the window on the progress bars."""
+        """Clean, segment, translate (each language with its own translator), summarise and check
+        ``articles``; ``span`` names the window on the progress bars. Only Arabic is cleaned: the
+        cleaning rules are written for Arabic pages, and their normalisation would drop the
+        zero-width non-joiners Persian spelling needs."""
         # Here, not at the top: a rerun whose articles all come from the cache never compiles the
         # cleaning rules' few hundred patterns.
         from summarize.clean import clean_article
@@ -227,34 +249,41 @@ class Pipeline:
             clock = now
 
         cleaned = [clean_article(a) if _language(a) == "ar" else a for a in articles]
-        arabic = [a for a in cleaned if _language(a) == "ar"]
         lap("clean")
-        segmented = translator.segment_articles(arabic)
+        by_language: dict[str, list[Article]] = {}
+        for article in cleaned:
+            if _language(article) != "en":
+                by_language.setdefault(_language(article), []).append(article)
+        segmented = {language: self.translators.get(language).segment_articles(group)
+                     for language, group in by_language.items()}
         lap("segment")
-        segment_count = sum(len(s.title_segments) + len(s.segments) for s in segmented)
+        segment_count = sum(len(s.title_segments) + len(s.segments) for cuts in segmented.values() for s in cuts)
+        translated_of: dict[int, TranslatedArticle] = {}
         with _bar(segment_count, f"translating ({span})", "segment", self.progress) as bar:
-            translated_arabic = translator.translate_articles(segmented, on_batch=bar.update)
+            for language, cuts in segmented.items():
+                results = self.translators.get(language).translate_articles(cuts, on_batch=bar.update)
+                translated_of.update((id(cut.article), result) for cut, result in zip(cuts, results))
         # English articles pass through untranslated and are still summarised.
-        arabic_results = iter(translated_arabic)
-        translated = [next(arabic_results) if _language(a) == "ar" else TranslatedArticle(a.title, split_paragraphs(a.text))
-                      for a in cleaned]
+        translated = [translated_of.get(id(a)) or TranslatedArticle(a.title, split_paragraphs(a.text)) for a in cleaned]
         lap("translate")
         with _bar(len(translated), f"summarising ({span})", "article", self.progress) as bar:
             summaries = summarizer.summarize_many([t.text_en for t in translated], on_batch=bar.update)
         lap("summarise")
-        segments_of = {id(s.article): s for s in segmented}  # Arabic articles only
+        segments_of = {id(s.article): s for cuts in segmented.values() for s in cuts}  # translated articles only
         results = []
         for a, t, s in zip(cleaned, translated, summaries):
             cut = segments_of.get(id(a))
+            language = _language(a)
             if cut is not None:
                 sentences_ar, sentences_en = cut.title_segments + cut.segments, t.segments_en
             else:  # English: its own sentences, title first
                 sentences_ar = []
                 sentences_en = ([a.title.strip()] if a.title.strip() else []) + split_english_sentences(a.text)
             entry = DigestArticle(
-                id=a.id, source=a.source, url=a.url, date=a.date, language=_language(a), title_ar=a.title,
-                title_en=t.title_en, summary_en=s.text, translation_en=t.text_en, flags=_flags(cut, t),
-                title_from=a.title_from, source_from=a.source_from, date_from=a.date_from, author=a.author)
+                id=a.id, source=a.source, url=a.url, date=a.date, language=language, title_ar=a.title,
+                title_en=t.title_en, summary_en=s.text, translation_en=t.text_en, flags=_flags(cut, t, language),
+                title_from=a.title_from, source_from=a.source_from, date_from=a.date_from, author=a.author,
+                translator=self.translators.get(language).describe().get("model") if cut is not None else None)
             results.append(CachedArticle(entry, article_document(a), segments=len(cut.title_segments) + len(cut.segments)
                                          if cut else 0, paragraphs=len(cut.paragraphs) if cut else 0,
                                          summary_chunks=s.chunks, segments_ar=sentences_ar,
@@ -272,7 +301,7 @@ class Pipeline:
             stored = cache.get_many("stories", [key]).get(key)
             if stored is not None:
                 return stories_from_json(stored)
-        groups = group_documents(day.texts)
+        groups = join_languages(group_documents(day.texts), day.articles)
         stories = stories_in_time(groups, day.articles, summarizer.story_plan())
         if cache is not None:
             cache.put_many("stories", {key: stories_to_json(stories)})
@@ -291,15 +320,17 @@ def _windows(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
             return
 
 
-def _flags(segmented: SegmentedArticle | None, translated: TranslatedArticle) -> list[dict[str, Any]]:
-    """Faithfulness flags of one article: its Arabic segments against their English (none for an
-    English article, or if the segment counts ever disagree)."""
+def _flags(segmented: SegmentedArticle | None, translated: TranslatedArticle, language: str) -> list[dict[str, Any]]:
+    """Faithfulness flags of one article: its source segments against their English, as checked for
+    its language (none for an English article, or if the segment counts ever disagree)."""
     if segmented is None:
         return []
     from summarize.faithfulness import flag_segments
 
-    arabic = segmented.title_segments + segmented.segments
-    return flag_segments(arabic, translated.segments_en) if len(arabic) == len(translated.segments_en) else []
+    source = segmented.title_segments + segmented.segments
+    if len(source) != len(translated.segments_en):
+        return []
+    return flag_segments(source, translated.segments_en, language=language)
 
 
 def _language(article: Article) -> str:

@@ -90,7 +90,7 @@ class DigestArticle:
     source: str | None
     url: str | None
     date: str | None
-    language: str  # "ar" (translated) or "en" (passed through untranslated)
+    language: str  # ISO 639-1: "en" passed through untranslated, any other translated by ``translator``
     title_ar: str
     title_en: str
     summary_en: str
@@ -103,6 +103,7 @@ class DigestArticle:
     source_from: str | None = None
     date_from: str | None = None
     author: str | None = None  # the page's byline metadata, when it gives one (Article.author)
+    translator: str | None = None  # the model that translated it (its run.translators entry); None for English
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
@@ -54,7 +55,10 @@ class SettingsError(UserError, ValueError):
 @dataclass(frozen=True)
 class Settings:
     # models: a catalogue name, a Hugging Face id, or a local directory
-    translator: str = "opus-mt-ar-en"
+    translator: str = "opus-mt-ar-en"  # the Arabic translator
+    # the other languages' translators: "LANG=MODEL,LANG=MODEL", "*" for every language without its own
+    # (a many-to-many model); "ar=MODEL" here wins over ``translator`` (parse_translators, translator_map)
+    translators: str | None = None
     summarizer: str = "distilbart-cnn-12-6"
     # auto: ctranslate2 when the model converts (Marian and BART do), else torch; see summarize.engines
     engine: str = "auto"
@@ -128,6 +132,7 @@ class Settings:
             raise SettingsError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, not {self.engine!r}")
         if self.compute_type not in COMPUTE_TYPES:
             raise SettingsError(f"compute_type must be one of {', '.join(COMPUTE_TYPES)}, not {self.compute_type!r}")
+        parse_translators(self.translators)  # a bad list is refused before any work
         conflict = compute_type_conflict(self.engine, self.compute_type)
         if conflict:
             raise SettingsError(conflict)
@@ -164,6 +169,11 @@ class Settings:
                                 f"({self.summary_max_tokens})")
         return self
 
+    def translator_map(self) -> dict[str, str]:
+        """Which model translates each language: "ar" (``translator``, unless ``translators`` names
+        one), every language ``translators`` names, and "*" when it names a fallback."""
+        return {"ar": self.translator, **parse_translators(self.translators)}
+
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
@@ -174,6 +184,26 @@ class Settings:
         from summarize.cache import Cache, default_cache_path
 
         return Cache(self.cache or default_cache_path())
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}|\*")
+
+
+def parse_translators(spec: str | None) -> dict[str, str]:
+    """``"fr=opus-mt-fr-en, *=nllb-200-distilled-600M"`` as {"fr": …, "*": …}: ISO 639 codes (two or
+    three lower-case letters) or "*", each given once."""
+    found: dict[str, str] = {}
+    for item in (spec or "").split(","):
+        if not item.strip():
+            continue
+        language, equals, model = (part.strip() for part in item.partition("="))
+        if not equals or not model or not _LANGUAGE_CODE.fullmatch(language):
+            raise SettingsError(f"translators: {item.strip()!r} is not LANG=MODEL (LANG an ISO 639-1 code such as fr, "
+                                "or * for every language without its own translator)")
+        if language in found and found[language] != model:
+            raise SettingsError(f"translators: {language} is given two models ({found[language]}, {model})")
+        found[language] = model
+    return found
 
 
 def _coerce(f: dataclasses.Field, raw: str, source: str) -> Any:

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 THRESHOLD = 0.86
 NGRAM_RANGE = (4, 6)
 # Part of every cache key of a digest's stories: bump it when grouping or story building changes.
-STORIES_VERSION = 2  # 2: stories split by time (summarize.followups), dates in the key
+STORIES_VERSION = 3  # 2: stories split by time (summarize.followups), dates in the key; 3: languages joined
 
 
 _NOT_WORD = re.compile(r"[^\w\s]|_")
@@ -262,6 +262,46 @@ def group_documents(documents: Sequence[str], threshold: float = THRESHOLD) -> l
     return sorted(groups.values(), key=lambda g: g[0])
 
 
+def join_languages(groups: Sequence[Sequence[int]], digest_articles: Sequence["DigestArticle"],
+                   threshold: float = THRESHOLD) -> list[list[int]]:
+    """``groups`` (made on the Arabic text, ``group_documents``) with those that hold no Arabic
+    article — French, Persian, English… articles, which share no text with the Arabic — joined on
+    what every article has, its English: each such group joins the group whose articles' English is
+    closest on average (the grouping's own measure, ``average_similarities``, over the English title
+    and translation), when the distance is under ``threshold``. Groups with Arabic articles are never
+    joined to each other here: the Arabic grouping, measured against hand labels, stands. Groups come
+    back ordered by their first article."""
+    languages = [a.language for a in digest_articles]
+    others = [g for g, group in enumerate(groups) if group and not any(languages[i] == "ar" for i in group)]
+    if not others or len(groups) < 2:
+        return [list(group) for group in groups]
+    english = [_fold_english(f"{a.title_en}\n{a.translation_en}") for a in digest_articles]
+    similarities = average_similarities(english, [groups[g] for g in others], groups)
+    parent = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            g = parent[g]
+        return g
+
+    for g, row in zip(others, similarities):
+        row[g] = -1.0  # not with itself
+        best = int(row.argmax())
+        if 1.0 - row[best] < threshold and root(best) != root(g):
+            parent[root(g)] = root(best)
+    joined: dict[int, list[int]] = {}
+    for g, group in enumerate(groups):
+        joined.setdefault(root(g), []).extend(group)
+    return sorted((sorted(group) for group in joined.values()), key=lambda group: group[0])
+
+
+def _fold_english(text: str) -> str:
+    """English as it is compared across languages: case-folded, no punctuation, no stop words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return " ".join(w for w in _NOT_WORD.sub(" ", text.casefold()).split() if w not in ENGLISH_STOP_WORDS)
+
+
 def story_id(article_ids: Sequence[str]) -> str:
     return "story-" + hashlib.sha1("\n".join(article_ids).encode("utf-8")).hexdigest()[:10]
 
@@ -332,7 +372,8 @@ def stories_cache_key(texts: Sequence[str], digest_articles: Sequence["DigestArt
 
     from summarize.cache import cache_key
 
-    english = [[a.id, a.source, a.date, a.title_en, a.summary_en, a.translation_en] for a in digest_articles]
+    english = [[a.id, a.source, a.date, a.language, a.title_en, a.summary_en, a.translation_en]
+               for a in digest_articles]
     recipe = {"version": STORIES_VERSION, "threshold": THRESHOLD, "ngram_range": list(NGRAM_RANGE),
               "redundancy": REDUNDANCY, "summarizer": summarizer}
     return cache_key({"stage": "stories"}, recipe, json.dumps([list(texts), english], ensure_ascii=False))

@@ -3,9 +3,11 @@
 They exercise the real loading and generation path (``AutoTokenizer`` + ``AutoModelForSeq2SeqLM`` +
 ``generate``) offline, in seconds, with no pretrained weights: the output is gibberish by design. Each
 mirrors the kind of model it stands in for — a Marian model with the opus-mt tokenizer layout
-(two sentencepiece models and a joint vocab.json), and a BART model with a byte-level BPE tokenizer
-and bart-large-cnn's special token ids — but with position limits small enough that the product's
-sentence splitting and map-reduce over long inputs are exercised by short test articles.
+(two sentencepiece models and a joint vocab.json), one per source language on request
+(``translator-LANG``, its source tokenizer trained on that language's text), and a BART model with a
+byte-level BPE tokenizer and bart-large-cnn's special token ids — but with position limits small
+enough that the product's sentence splitting and map-reduce over long inputs are exercised by short
+test articles.
 
 The builders are public so that other tools build other sizes of the same models with them:
 ``build_marian`` and ``build_bart`` take the vocabulary and the shape (``architecture``,
@@ -18,17 +20,22 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from summarize.hf import progress_bars_off
-from summarize.errors import SummarizeError
+from summarize.errors import SummarizeError, UserError
 from summarize.files import staged_directory
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SEEDS_DIR = PACKAGE_DIR.parent / "seeds"
-ENGLISH_CORPUS = PACKAGE_DIR / "resources" / "tiny_corpus_en.txt"
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+ENGLISH_CORPUS = RESOURCES_DIR / "tiny_corpus_en.txt"
+# Arabic, the product's own source language, keeps its vocabulary from the checkout's seeds/; every
+# other source language has a corpus shipped in the package (resources/tiny_corpus_LANG.txt).
+SEED_LANGUAGE = "ar"
 
 # Small limits on purpose: a few seed sentences overflow them, so splitting paths run in tests.
 TRANSLATOR_MAX_POSITIONS = 64
@@ -60,10 +67,15 @@ BART_MASK = "<mask>"
 ROLES = ("translator", "summarizer")
 
 
-def build_tiny_models(out_dir: Path | str, *, seed: int = 0) -> dict[str, Path]:
-    """Build both stand-ins under ``out_dir`` (replacing earlier builds) and return their paths.
+def build_tiny_models(out_dir: Path | str, *, seed: int = 0,
+                      languages: Iterable[str] = (SEED_LANGUAGE,)) -> dict[str, Path]:
+    """Build the stand-ins under ``out_dir`` (replacing earlier builds) and return their paths:
+    ``translator`` (Arabic→English) and ``summarizer`` always, and ``translator-LANG``, a LANG→English
+    translator, for each of ``languages`` (codes from ``corpus_languages()``; UserError on others,
+    before anything is built). ``translator-ar`` is a copy of ``translator``: the same build.
 
     The same seed gives byte-identical files, so a directory fingerprint is stable across builds."""
+    wanted = checked_languages(languages)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {role: out / role for role in ROLES}
@@ -71,7 +83,26 @@ def build_tiny_models(out_dir: Path | str, *, seed: int = 0) -> dict[str, Path]:
         build_translator(staging, seed=seed)
     with staged_directory(paths["summarizer"]) as staging:
         build_summarizer(staging, seed=seed)
+    for language in wanted:
+        path = paths[f"translator-{language}"] = out / f"translator-{language}"
+        with staged_directory(path) as staging:
+            if language == SEED_LANGUAGE:
+                # Copied rather than rebuilt: the same files, without training the same tokenizers twice.
+                shutil.copytree(paths["translator"], staging, dirs_exist_ok=True)
+            else:
+                build_translator(staging, seed=seed, language=language)
     return paths
+
+
+def checked_languages(languages: Iterable[str]) -> list[str]:
+    """``languages`` without repeats, in order, once each is known to have a corpus."""
+    wanted = list(dict.fromkeys(languages))
+    available = corpus_languages()
+    unknown = [code for code in wanted if code not in available]
+    if unknown:
+        raise UserError(f"no tiny-model corpus for {', '.join(map(repr, unknown))}: "
+                        f"languages available: {', '.join(available)}")
+    return wanted
 
 
 # --- corpora --------------------------------------------------------------------------------------
@@ -91,6 +122,25 @@ def arabic_seed_lines() -> list[str]:
 
 def english_lines() -> list[str]:
     return _nonblank_lines([ENGLISH_CORPUS])
+
+
+def corpus_path(language: str) -> Path:
+    return RESOURCES_DIR / f"tiny_corpus_{language}.txt"
+
+
+def corpus_languages() -> tuple[str, ...]:
+    """The source languages a tiny translator can be built for, sorted: Arabic (the seeds) and each
+    language with a shipped corpus. English is the target, never a source."""
+    shipped = {path.stem.removeprefix("tiny_corpus_") for path in RESOURCES_DIR.glob("tiny_corpus_*.txt")}
+    return tuple(sorted((shipped - {"en"}) | {SEED_LANGUAGE}))
+
+
+def source_lines(language: str) -> list[str]:
+    """The text a ``language``→English translator's source tokenizer is trained on."""
+    if language == SEED_LANGUAGE:
+        return arabic_seed_lines()
+    checked_languages([language])
+    return _nonblank_lines([corpus_path(language)])
 
 
 # --- translator (Marian) --------------------------------------------------------------------------
@@ -200,11 +250,12 @@ def translator_generation_kwargs(vocab: dict[str, int]) -> dict[str, Any]:
     )
 
 
-def build_translator(dest: Path, *, seed: int = 0) -> None:
-    """Write a tiny opus-mt-like Marian model and its MarianTokenizer files into ``dest``."""
-    source_spm = train_sentencepiece(arabic_seed_lines(), seed=seed)
+def build_translator(dest: Path, *, seed: int = 0, language: str = SEED_LANGUAGE) -> None:
+    """Write a tiny opus-mt-like ``language``→English Marian model and its MarianTokenizer files into
+    ``dest``: the source tokenizer is trained on ``source_lines(language)``, the target one on English."""
+    source_spm = train_sentencepiece(source_lines(language), seed=seed)
     target_spm = train_sentencepiece(english_lines(), seed=seed)
-    build_marian(dest, source_spm, target_spm, seed=seed)
+    build_marian(dest, source_spm, target_spm, seed=seed, source_lang=language)
 
 
 def build_marian(
@@ -218,6 +269,7 @@ def build_marian(
     seed: int = 0,
     forbidden_outputs: Iterable[str] = (),
     generation: Mapping[str, Any] | None = None,
+    source_lang: str = SEED_LANGUAGE,
 ) -> None:
     """Write an opus-mt-like Marian model with random weights (seeded by ``seed`` alone) and its
     MarianTokenizer files (``source.spm``, ``target.spm``, ``vocab.json``) into ``dest``.
@@ -227,7 +279,8 @@ def build_marian(
     position limit, the tokenizer's too. opus-mt's layout otherwise: swish, scaled embeddings shared by
     encoder, decoder and output layer, sinusoidal positions. ``forbidden_outputs``: pieces the output
     layer's bias rules out (a random model would write them; the work per step is unchanged).
-    ``generation``: fields added to the checkpoint's generation config."""
+    ``generation``: fields added to the checkpoint's generation config. ``source_lang``: the code
+    the tokenizer config records (the target is English)."""
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     (dest / "source.spm").write_bytes(source_spm)
@@ -242,7 +295,7 @@ def build_marian(
             source_spm=str(dest / "source.spm"),
             target_spm=str(dest / "target.spm"),
             vocab=str(dest / "vocab.json"),
-            source_lang="ar",
+            source_lang=source_lang,
             target_lang="en",
             model_max_length=max_positions,
         )

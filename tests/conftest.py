@@ -35,7 +35,17 @@ def private_cache_home(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory):
     """Tiny random-weight translator and summariser, built once per test session:
-    {"translator": Path, "summarizer": Path}."""
+    {"translator": Path, "summarizer": Path, "translator-ar": Path (a copy of "translator")}."""
     from summarize.tiny import build_tiny_models
 
     return build_tiny_models(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="session")
+def tiny_multilingual(tmp_path_factory):
+    """The tiny models with translators for Arabic, French, Persian and Turkish, built once per test
+    session: {"translator", "summarizer", "translator-ar", "translator-fr", "translator-fa",
+    "translator-tr": Path}."""
+    from summarize.tiny import build_tiny_models
+
+    return build_tiny_models(tmp_path_factory.mktemp("tiny-multilingual"), languages=("ar", "fr", "fa", "tr"))

@@ -2,8 +2,10 @@ import time
 
 import pytest
 
-from summarize.models import (ModelNotFoundError, default_model, fingerprint_directory, is_available_locally,
-                              load_catalogue, resolve_model)
+from summarize.languages import LANGUAGES, model_code
+from summarize.models import (LANGUAGE_CODE_SCHEMES, ModelNotFoundError, default_model, fingerprint_directory,
+                              is_available_locally, language_scheme, load_catalogue, reads_language, resolve_model,
+                              scheme_from_files, source_code_for)
 
 
 @pytest.fixture
@@ -24,6 +26,62 @@ def test_catalogue_has_the_documented_presets_and_defaults():
     assert default_model("translation", catalogue) == "opus-mt-ar-en"
     assert default_model("summarization", catalogue) == "distilbart-cnn-12-6"
     assert catalogue["nllb-200-distilled-600M"].src_lang == "arb_Arab"
+
+
+def test_many_to_many_presets_speak_their_own_codes():
+    """A many-to-many preset's default source is Arabic and its target English, in its scheme's codes
+    (M2M100's target as the token it forces, "__en__"); every dedicated translator names a language
+    summarize knows."""
+    catalogue = load_catalogue()
+    many = {name for name, preset in catalogue.items() if preset.language_codes}
+    assert {"nllb-200-distilled-600M", "nllb-200-distilled-1.3B", "m2m100_418M", "m2m100_1.2B"} <= many
+    for name in many:
+        preset = catalogue[name]
+        assert preset.language_codes in LANGUAGE_CODE_SCHEMES and preset.source_language is None
+        english = model_code("en", preset.language_codes)
+        assert preset.src_lang == model_code("ar", preset.language_codes)
+        assert preset.tgt_lang == (f"__{english}__" if preset.language_codes == "m2m100" else english)
+    for preset in catalogue.values():
+        if preset.source_language is not None:
+            assert preset.task == "translation" and preset.source_language in LANGUAGES
+            assert preset.hf_id.endswith(f"-{preset.source_language}-en")
+
+
+def test_source_codes_and_languages_a_model_reads():
+    catalogue = load_catalogue()
+    nllb, m2m100 = catalogue["nllb-200-distilled-600M"], catalogue["m2m100_418M"]
+    assert (language_scheme(nllb), language_scheme(m2m100)) == ("nllb", "m2m100")
+    assert source_code_for(nllb, "fr") == "fra_Latn" and source_code_for(m2m100, "fr") == "fr"
+    assert source_code_for(nllb, "ku") == "ckb_Arab" and source_code_for(m2m100, "ku") is None
+    assert source_code_for(nllb, "xx") is None  # a language summarize does not know
+    assert source_code_for(catalogue["opus-mt-fr-en"], "fr") is None  # told nothing
+    assert reads_language(m2m100, "fa") is True and reads_language(m2m100, "ku") is False
+    assert reads_language(catalogue["opus-mt-fr-en"], "fr") is True
+    assert reads_language(catalogue["opus-mt-fr-en"], "de") is False
+    assert reads_language(catalogue["opus-mt-mul-en"], "fr") is None  # the catalogue does not say
+
+
+def test_an_unknown_code_scheme_in_the_catalogue_is_refused(tmp_path):
+    path = tmp_path / "catalogue.toml"
+    path.write_text('[m]\ntask = "translation"\nhf_id = "o/m"\nlanguage_codes = "iso"\n')
+    with pytest.raises(ValueError, match="language_codes must be one of nllb, m2m100"):
+        load_catalogue(path)
+
+
+@pytest.mark.parametrize("files, scheme", [
+    ({"config.json": {"model_type": "m2m_100"}, "tokenizer_config.json": {"tokenizer_class": "NllbTokenizerFast"}}, "nllb"),
+    ({"config.json": {"model_type": "m2m_100"}, "tokenizer_config.json": {"tokenizer_class": "M2M100Tokenizer"}}, "m2m100"),
+    ({"config.json": {"model_type": "m2m_100"}, "vocab.json": {}}, "m2m100"),  # no class named: the files tell
+    ({"config.json": {"model_type": "m2m_100"}, "tokenizer.json": {}}, "nllb"),
+    ({"config.json": {"model_type": "marian"}, "tokenizer_config.json": {"tokenizer_class": "MarianTokenizer"}}, None),
+])
+def test_the_code_scheme_of_a_checkpoint_without_a_preset(tmp_path, files, scheme):
+    import json
+
+    for name, content in files.items():
+        (tmp_path / name).write_text(json.dumps(content))
+    assert scheme_from_files(tmp_path) == scheme
+    assert language_scheme(resolve_model(str(tmp_path))) == scheme
 
 
 def test_missing_hub_model_fails_fast_with_the_ways_to_provide_it(no_hub):

@@ -1,5 +1,6 @@
 """The tiny stand-in models: complete, loadable offline through the Auto classes, generating,
-deterministic, fast to build, and covering the Arabic seeds."""
+deterministic, fast to build, and covering the Arabic seeds; and one translator per source language,
+its tokenizer trained on that language's shipped corpus."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from summarize.files import staged_directory
-from summarize.tiny import SEEDS_DIR, build_translator
+from summarize.tiny import ROLES, SEEDS_DIR, build_translator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,7 +72,8 @@ def test_module_imports_without_heavy_libraries():
 
 
 def test_directories_are_complete(tiny_models):
-    assert set(tiny_models) == {"translator", "summarizer"}
+    # The default languages are Arabic alone: translator-ar beside the two the product runs.
+    assert set(tiny_models) == {"translator", "summarizer", "translator-ar"}
     for path in tiny_models.values():
         assert (path / "config.json").is_file()
         assert (path / "model.safetensors").stat().st_size > 0
@@ -81,7 +83,8 @@ def test_directories_are_complete(tiny_models):
         assert (tiny_models["translator"] / name).is_file()
     assert (tiny_models["summarizer"] / "tokenizer.json").is_file()
     # No staging or retired directories left beside the published ones.
-    assert sorted(p.name for p in tiny_models["translator"].parent.iterdir()) == ["summarizer", "translator"]
+    assert sorted(p.name for p in tiny_models["translator"].parent.iterdir()) == ["summarizer", "translator",
+                                                                                    "translator-ar"]
 
 
 def test_translator_config_mirrors_opus_mt(tiny_models):
@@ -113,7 +116,7 @@ def test_summarizer_config_mirrors_bart_large_cnn(tiny_models):
 
 
 def test_load_and_generate_offline_in_fresh_process(tiny_models):
-    paths = json.dumps({role: str(path) for role, path in tiny_models.items()})
+    paths = json.dumps({role: str(tiny_models[role]) for role in ROLES})
     result = subprocess.run(
         [sys.executable, "-c", LOAD_AND_GENERATE, paths],
         capture_output=True, text=True, env=_offline_env(), timeout=120,
@@ -220,3 +223,111 @@ def test_public_builders_take_a_shape_a_vocabulary_size_and_forbidden_outputs(tm
     bias = load_file(str(tmp_path / "model.safetensors"))["final_logits_bias"][0]
     assert [bias[vocab[piece]] for piece in forbidden] == [-100.0, -100.0]
     assert sum(bias == -100.0) == len(forbidden)
+
+
+# --- one translator per source language -----------------------------------------------------------
+
+# Sentences in none of the corpora, so the check is on how each tokenizer cuts new text of its language.
+SENTENCES = {
+    "ar": "وعد رئيس البلدية بتجديد محطة القطار قبل نهاية الصيف.",
+    "fr": "Le maire a promis de rénover la gare avant la fin de l'été.",
+    "fa": "شهردار قول داد ایستگاه قطار را پیش از پایان تابستان نوسازی کند.",
+    "tr": "Belediye başkanı istasyonu yaz bitmeden yenileyeceğine söz verdi.",
+}
+
+
+def test_every_shipped_corpus_is_a_source_language():
+    from summarize.tiny import corpus_languages
+
+    assert corpus_languages() == ("ar", "de", "es", "fa", "fr", "he", "ru", "tr", "ur")
+
+
+def test_a_translator_folder_per_language(tiny_multilingual):
+    assert set(tiny_multilingual) == {"translator", "summarizer", *(f"translator-{code}" for code in SENTENCES)}
+    assert sorted(p.name for p in tiny_multilingual["translator"].parent.iterdir()) == sorted(tiny_multilingual)
+    # translator-ar is the product's Arabic translator itself, file for file.
+    assert _file_hashes(tiny_multilingual["translator-ar"]) == _file_hashes(tiny_multilingual["translator"])
+    vocabularies = set()
+    for code in SENTENCES:
+        path = tiny_multilingual[f"translator-{code}"]
+        tokenizer_config = _config(path, "tokenizer_config.json")
+        assert (tokenizer_config["source_lang"], tokenizer_config["target_lang"]) == (code, "en")
+        assert _config(path)["max_position_embeddings"] == 64
+        vocabularies.add((path / "vocab.json").read_text(encoding="utf-8"))
+    assert len(vocabularies) == len(SENTENCES)
+
+
+def test_a_language_translator_rebuilds_byte_identical(tiny_multilingual, tmp_path):
+    build_translator(tmp_path, language="fa")
+    assert _file_hashes(tmp_path) == _file_hashes(tiny_multilingual["translator-fa"])
+
+
+@pytest.mark.parametrize("code", sorted(SENTENCES))
+def test_each_translator_loads_and_translates_its_language(tiny_multilingual, code):
+    from summarize.engines import GenerationSettings, load_engine
+    from summarize.models import resolve_model
+
+    model = resolve_model(str(tiny_multilingual[f"translator-{code}"]), role="translator")
+    engine = load_engine(model, engine="torch", device="cpu")
+    [english] = engine.generate([SENTENCES[code]], GenerationSettings(num_beams=2, max_new_tokens=8))
+    assert english.strip()
+
+    # Trained on its own language, the source tokenizer knows every character of a new sentence in it,
+    # and misses some in each of the others (other scripts, or letters its language does not write).
+    tokenizer = engine.tokenizer
+    unknown_share = {}
+    for other, sentence in SENTENCES.items():
+        ids = tokenizer([sentence])["input_ids"][0][:-1]  # without the closing </s>
+        unknown_share[other] = sum(i == tokenizer.unk_token_id for i in ids) / len(ids)
+    assert unknown_share[code] == 0
+    assert all(share > 0 for other, share in unknown_share.items() if other != code), unknown_share
+
+
+def test_the_french_tokenizer_knows_french_not_persian(tiny_multilingual):
+    from transformers import AutoTokenizer
+
+    from summarize.tiny import corpus_path
+
+    tokenizer = AutoTokenizer.from_pretrained(tiny_multilingual["translator-fr"])
+    lines = {code: corpus_path(code).read_text(encoding="utf-8").splitlines()[:20] for code in ("fr", "fa")}
+    unknowns = {code: sum(row.count(tokenizer.unk_token_id) for row in tokenizer(text)["input_ids"])
+                for code, text in lines.items()}
+    assert unknowns["fr"] < unknowns["fa"], unknowns
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """``summarize ...`` run in this process: (exit status, stdout, stderr)."""
+    from summarize.cli import main
+
+    # main() sets these for library noise when unset; set here, they are put back after the test.
+    for name, value in (("TOKENIZERS_PARALLELISM", "false"), ("TRANSFORMERS_VERBOSITY", "error"),
+                        ("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")):
+        monkeypatch.setenv(name, value)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        status = main(list(argv))
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+def test_cli_builds_the_languages_asked_for(cli, tmp_path):
+    status, out, err = cli("models", "tiny", str(tmp_path), "--languages", "fr,tr")
+    assert status == 0, err
+    built = dict(line.split(": ", 1) for line in out.splitlines())
+    assert list(built) == ["translator", "summarizer", "translator-fr", "translator-tr"]
+    assert all((Path(path) / "config.json").is_file() for path in built.values())
+    assert f"--translator fr={tmp_path / 'translator-fr'}" in err
+
+
+def test_cli_refuses_a_language_without_a_corpus_before_building(cli, tmp_path):
+    out_dir = tmp_path / "tiny"
+    status, out, err = cli("models", "tiny", str(out_dir), "--languages", "fr,xx")
+    assert status == 2
+    assert err.count("\n") == 1 and "'xx'" in err and "ar, de, es, fa, fr, he, ru, tr, ur" in err
+    assert not out_dir.exists() and out == ""
+    with pytest.raises(SystemExit) as exit_info:
+        cli("models", "tiny", str(out_dir), "--languages", ",")
+    assert exit_info.value.code == 2

@@ -50,7 +50,7 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     digest.add_argument("--strict", action="store_true",
                         help="exit with status 3 when any input was skipped (the digest is still written)")
     fetch_options(digest)
-    model_options(digest)
+    model_options(digest, per_language=True)
     translation_options(digest)
     summary_options(digest)
     digest.set_defaults(run=run_digest)
@@ -82,6 +82,7 @@ def run_digest(args: argparse.Namespace) -> int:
     named = list(args.inputs) + list(args.sources)
     if not named:
         raise UserError("name the articles to read: folders, files, feed or page URLs, or --sources FILE")
+    settings = _with_sources_translators(settings, named)
     # Where the digest goes is checked before any model loads, not found out after the work.
     check_writable_folder(args.out, "--out")
     if settings.archive is not None:
@@ -163,6 +164,22 @@ def run_segment(args: argparse.Namespace) -> int:
     log_problems(problems)
     _fetch_summary(fetcher, settings)
     return 0
+
+
+def _with_sources_translators(settings, named: Sequence[str]):
+    """``settings`` with the [translators] of the sources files named, under what the command line
+    and the environment already say."""
+    from summarize.cli.options import merged_translators
+
+    files = [item for item in named if item.lower().endswith(".toml") and Path(item).is_file()]
+    if not files:
+        return settings
+    from summarize.fetch.sources import read_sources
+    from summarize.settings import parse_translators
+
+    spec = ",".join(f"{language}={model}" for path in files for language, model in read_sources(path).translators.items())
+    parse_translators(spec)  # a bad language code in a sources file is refused as in the settings
+    return settings.replace(translators=merged_translators(spec, settings.translators))
 
 
 def _fetch_summary(fetcher, settings) -> None:

@@ -22,7 +22,10 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
                                          help="fetch models into the Hugging Face cache (connected machines)")
     download.add_argument("names", nargs="+", metavar="NAME", help="catalogue name or Hugging Face id")
     tiny = model_commands.add_parser("tiny", parents=[common], help="build tiny random models for offline tests")
-    tiny.add_argument("dir", type=Path, help="writes DIR/translator and DIR/summarizer")
+    tiny.add_argument("dir", type=Path, help="writes DIR/translator, DIR/summarizer and DIR/translator-LANG")
+    tiny.add_argument("--languages", type=_language_list, default=["ar"], metavar="LANG,LANG",
+                      help="also write DIR/translator-LANG, a LANG→English translator, for each "
+                           "(default: ar; an unknown code lists the ones available)")
     models.set_defaults(run=run_models)
 
     cache = commands.add_parser("cache", help="the translation and summary cache")
@@ -34,18 +37,27 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     cache.set_defaults(run=run_cache)
 
 
+def _language_list(text: str) -> list[str]:
+    # Checked against the shipped corpora when building, not here: the parser stays import-light.
+    codes = [code.strip().lower() for code in text.split(",") if code.strip()]
+    if not codes:
+        raise argparse.ArgumentTypeError("name at least one language code, e.g. ar,fr")
+    return codes
+
+
 def run_models(args: argparse.Namespace) -> int:
     from summarize import models
 
     if args.models_command == "list":
         catalogue = models.load_catalogue()
-        rows = [("NAME", "TASK", "HERE", "LICENCE", "SIZE", "HUGGING FACE ID")]
+        rows = [("NAME", "TASK", "FROM", "HERE", "LICENCE", "SIZE", "HUGGING FACE ID")]
         for preset in catalogue.values():
             here = "yes" if models.is_available_locally(preset.name, catalogue) else "-"
-            rows.append((preset.name + (" *" if preset.default else ""), preset.task, here, preset.licence,
-                         preset.size, preset.hf_id))
+            rows.append((preset.name + (" *" if preset.default else ""), preset.task, _reads(preset), here,
+                         preset.licence, preset.size, preset.hf_id))
         print(format_table(rows))
-        print("\n* default for its task. HERE: found in the Hugging Face cache "
+        print("\n* default for its task. FROM: the language a translator reads; many: a many-to-many model, "
+              "told each text's language in those codes. HERE: found in the Hugging Face cache "
               f"({models.hf_cache_dir()}). Any Hugging Face id or local model directory works too.")
         return 0
     if args.models_command == "download":
@@ -61,13 +73,23 @@ def run_models(args: argparse.Namespace) -> int:
     from summarize.tiny import build_tiny_models
 
     started = time.perf_counter()
-    paths = build_tiny_models(args.dir)
+    paths = build_tiny_models(args.dir, languages=args.languages)
     for role, path in paths.items():
         print(f"{role}: {path}")
     if not args.quiet:
+        others = "".join(f" --translator {role.removeprefix('translator-')}={path}" for role, path in paths.items()
+                         if role.startswith("translator-") and role != "translator-ar")
         print(f"built in {time.perf_counter() - started:.1f} s; use them with "
-              f"--translator {paths['translator']} --summarizer {paths['summarizer']}", file=sys.stderr)
+              f"--translator {paths['translator']}{others} --summarizer {paths['summarizer']}", file=sys.stderr)
     return 0
+
+
+def _reads(preset) -> str:
+    """The FROM column: "fr", "many (nllb)" (a many-to-many model and its codes), or "-" when the
+    catalogue does not say."""
+    if preset.language_codes:
+        return f"many ({preset.language_codes})"
+    return preset.source_language or "-"
 
 
 def run_cache(args: argparse.Namespace) -> int:

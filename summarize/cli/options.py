@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 # Settings fields a command's options may set (an option of the same name, when the command has it).
-SETTING_OPTIONS = ("translator", "summarizer", "engine", "device", "compute_type", "threads", "beams",
+SETTING_OPTIONS = ("translator", "translators", "summarizer", "engine", "device", "compute_type", "threads", "beams",
                    "max_length_factor", "token_budget", "max_segment_tokens", "summary_min_tokens",
                    "summary_max_tokens", "summary_beams", "no_repeat_ngram_size", "length_penalty",
                    "summary_token_budget", "max_article_chars", "follow_symlinks", "window", "cache", "no_cache", "quiet", "verbose", "date",
@@ -57,9 +57,27 @@ def cache_options(parser: argparse.ArgumentParser) -> None:
     cache.add_argument("--no-cache", action="store_true", default=None, help="neither read nor write the cache")
 
 
-def model_options(parser: argparse.ArgumentParser, translator: bool = True, summarizer: bool = True) -> None:
+class _TranslatorOption(argparse.Action):
+    """``--translator MODEL`` (the Arabic one) or ``--translator LANG=MODEL`` (repeatable), the latter
+    gathered into ``translators`` as the settings write it ("fr=…,*=…")."""
+
+    def __call__(self, parser, namespace, value, option_string=None):
+        if "=" in value and not value.startswith(("/", ".")):
+            namespace.translators = ",".join(filter(None, [namespace.translators, value]))
+        else:
+            namespace.translator = value
+
+
+def model_options(parser: argparse.ArgumentParser, translator: bool = True, summarizer: bool = True,
+                  per_language: bool = False) -> None:
     group = parser.add_argument_group("models")
-    if translator:
+    if translator and per_language:
+        group.add_argument("--translator", action=_TranslatorOption, metavar="[LANG=]MODEL",
+                           help="catalogue name, Hugging Face id or local directory: the Arabic translator (default: "
+                                "opus-mt-ar-en), or LANG=MODEL for another language (fr=opus-mt-fr-en; "
+                                "'*=nllb-200-distilled-600M' for every language without its own); repeatable")
+        parser.set_defaults(translators=None)
+    elif translator:
         group.add_argument("--translator", help="catalogue name, Hugging Face id or local directory (default: opus-mt-ar-en)")
     if summarizer:
         group.add_argument("--summarizer", help="catalogue name, Hugging Face id or local directory (default: "
@@ -135,7 +153,21 @@ def settings_from(args: argparse.Namespace):
     """The run's settings: defaults, then SUMMARIZE_* variables, then the options given."""
     from summarize.settings import Settings
 
-    return Settings.from_env().replace(**{n: getattr(args, n) for n in SETTING_OPTIONS if hasattr(args, n)})
+    settings = Settings.from_env()
+    given = {n: getattr(args, n) for n in SETTING_OPTIONS if hasattr(args, n)}
+    if given.get("translators") and settings.translators:  # per language, the option wins over SUMMARIZE_TRANSLATORS
+        given["translators"] = merged_translators(settings.translators, given["translators"])
+    return settings.replace(**given)
+
+
+def merged_translators(*specs: str | None) -> str | None:
+    """Several ``translators`` lists as one, a later one's language winning over an earlier one's."""
+    from summarize.settings import parse_translators
+
+    merged: dict[str, str] = {}
+    for spec in specs:
+        merged.update(parse_translators(spec))
+    return ",".join(f"{language}={model}" for language, model in merged.items()) or None
 
 
 def read_text(file: Path | str | None, what: str = "") -> str:

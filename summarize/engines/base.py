@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import math
+import threading
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import Any, ClassVar, Iterable, Iterator, Sequence
 
 from summarize.errors import UserError
 from summarize.files import read_json
-from summarize.models import ResolvedModel
+from summarize.languages import model_code
+from summarize.models import ResolvedModel, language_scheme
 
 
 class EngineOptionError(UserError, ValueError):
@@ -44,6 +46,10 @@ class GenerationSettings:
     min_new_tokens: int = 0
     no_repeat_ngram_size: int = 0
     length_penalty: float = 1.0
+    # The texts' language, in a many-to-many model's own codes ("fra_Latn" for NLLB, "fr" for M2M100:
+    # ``summarize.models.source_code_for``); None: the preset's src_lang, else the checkpoint's own.
+    # A model of one source language takes none.
+    source_language: str | None = None
 
     def output_cap(self, longest_source_tokens: int) -> int:
         caps = []
@@ -57,7 +63,12 @@ class GenerationSettings:
         return max(1, min(caps))
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields, for cache keys and run records. ``source_language`` only when it is set, so
+        that every key made before many-to-many models were told a language stays the same."""
+        values = asdict(self)
+        if values["source_language"] is None:
+            del values["source_language"]
+        return values
 
 
 class Engine(abc.ABC):
@@ -117,6 +128,10 @@ class TokenizedEngine(Engine):
         False runs the whole output layer, as plain transformers does (the benchmark's naive loop)."""
         super().__init__(model, device)
         self.restrict_vocabulary = restrict_vocabulary
+        # A many-to-many tokenizer reads the language it was last set to (src_lang): setting it and
+        # encoding are one step, so that two callers of one engine never read with each other's.
+        self._language_lock = threading.RLock()
+        self._loaded_source_language: str | None = None
 
     @cached_property
     def tokenizer(self) -> Any:
@@ -128,7 +143,60 @@ class TokenizedEngine(Engine):
         tokenizer = AutoTokenizer.from_pretrained(self.model.path)
         if self.model.preset is not None and self.model.preset.src_lang:
             tokenizer.src_lang = self.model.preset.src_lang
+        self._loaded_source_language = getattr(tokenizer, "src_lang", None)
         return tokenizer
+
+    # --- many-to-many models: told the source language, made to write English ----------------------
+
+    @cached_property
+    def language_scheme(self) -> str | None:
+        """``nllb`` or ``m2m100`` for a many-to-many model (the preset's ``language_codes``, else read
+        from the checkpoint's files), None for a model of one source language."""
+        return language_scheme(self.model)
+
+    @property
+    def multilingual(self) -> bool:
+        """Whether the model is told its texts' language (``GenerationSettings.source_language``)."""
+        preset = self.model.preset
+        return self.language_scheme is not None or bool(preset is not None and preset.src_lang)
+
+    @property
+    def default_source_language(self) -> str | None:
+        """What a many-to-many model reads when a call names no language: the preset's src_lang, else
+        what the checkpoint's tokenizer was saved with (this loads the tokenizer); None for others."""
+        preset = self.model.preset
+        if preset is not None and preset.src_lang:
+            return preset.src_lang
+        if not self.multilingual:
+            return None
+        self.tokenizer  # loading it records the language the checkpoint was saved with
+        return self._loaded_source_language
+
+    def language_token(self, code: str) -> str:
+        """The token that stands for language ``code`` (model-scheme) in the model's vocabulary:
+        M2M100 writes "fr" as "__fr__", NLLB's codes are their own tokens."""
+        return f"__{code}__" if self.language_scheme == "m2m100" else code
+
+    def encode(self, texts: Sequence[str], source_language: str | None = None, **options: Any) -> Any:
+        """``tokenizer(texts, **options)`` reading ``source_language`` (None: ``default_source_language``).
+        Every engine tokenizes through here, so a language set by one call never reaches the next."""
+        if source_language is not None and not self.multilingual:
+            raise EngineOptionError(f"{self.model.name} translates from one language and is told none "
+                                    f"(source_language {source_language!r}); only many-to-many models are")
+        with self._language_lock:
+            tokenizer = self.tokenizer
+            self._read_as(tokenizer, source_language or self.default_source_language)
+            return tokenizer(list(texts), **options)
+
+    def _read_as(self, tokenizer: Any, code: str | None) -> None:
+        if code is None or getattr(tokenizer, "src_lang", None) == code:
+            return
+        index = tokenizer.convert_tokens_to_ids(self.language_token(code))
+        if index is None or index == tokenizer.unk_token_id:
+            # NLLB's tokenizer would read an unknown code as <unk> without a word; M2M100's fails on it.
+            raise EngineOptionError(f"{self.model.name} has no language {code!r}: it is told languages in "
+                                    f"{self.language_scheme or 'its own'} codes (summarize.models.source_code_for)")
+        tokenizer.src_lang = code
 
     @cached_property
     def config(self) -> dict[str, Any]:
@@ -157,9 +225,12 @@ class TokenizedEngine(Engine):
         return min(known) if known else 512
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Counted in the default source language: a many-to-many model's language is one token
+        (NLLB's "fra_Latn", M2M100's "__fr__", before the text) whichever it is, and the text's own
+        pieces do not depend on it, so lengths, limits and batches are the same in every language."""
         if not texts:
             return []
-        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+        return [len(ids) for ids in self.encode(texts, None, add_special_tokens=True)["input_ids"]]
 
     def refuse_over_long(self, longest: int) -> None:
         """Never truncate silently, nor let torch index past its positions (an IndexError): the stages
@@ -173,15 +244,24 @@ class TokenizedEngine(Engine):
         identity = super().identity()
         if self.output_vocabulary is not None:
             identity["output_vocabulary"] = "target pieces"  # outputs cached before the restriction differ
+        preset = self.model.preset
+        if self.language_scheme is not None and not (preset is not None and preset.tgt_lang):
+            # English forced on a many-to-many checkpoint without a preset: outputs cached before it
+            # was (the checkpoint's own first token) differ. Presets' keys stay as they were.
+            identity["target_language"] = self.language_token(model_code("en", self.language_scheme))
         return identity
 
     def target_language_token_id(self) -> int | None:
-        """The token a multilingual preset forces first (NLLB's ``eng_Latn``), None for other models:
-        both engines put it where the checkpoint's own forced BOS would go."""
+        """The token a many-to-many model is made to write first: the preset's tgt_lang (NLLB's
+        ``eng_Latn``, M2M100's ``__en__``), else English in the scheme read from a checkpoint without
+        a preset (every translator here writes English); None for other models. Both engines put it
+        where the checkpoint's own forced BOS would go, and leave it out of the text they return."""
         preset = self.model.preset
-        if preset is None or not preset.tgt_lang:
+        if preset is not None and preset.tgt_lang:
+            return self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+        if self.language_scheme is None:
             return None
-        return self.tokenizer.convert_tokens_to_ids(preset.tgt_lang)
+        return self.tokenizer.convert_tokens_to_ids(self.language_token(model_code("en", self.language_scheme)))
 
     @cached_property
     def output_vocabulary(self) -> list[int] | None:

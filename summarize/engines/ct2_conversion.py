@@ -169,6 +169,17 @@ def convert(model: ResolvedModel, output_dir: Path, quantization: str) -> None:
                     setattr(loaded.config, field, value)
             return loaded
 
+        # The other pitfall: M2M100's language tokens (__fr__) are no part of the vocabulary
+        # ``get_vocab`` gives for files saved by transformers 5, so the converted vocabulary would come
+        # out a hundred entries short of the network; they are added back from the tokenizer's table.
+        def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            languages = getattr(tokenizer, "lang_token_to_id", None)
+            if languages:
+                vocabulary = tokenizer.get_vocab
+                tokenizer.get_vocab = lambda: {**vocabulary(), **languages}
+            return tokenizer
+
     with progress_bars_off():  # a "Loading weights" bar per conversion is noise
         _Converter(str(model.path)).convert(str(output_dir), quantization=quantization)
 

@@ -27,6 +27,8 @@ eos_token_id                  eos_token_id                             end_token
 repetition_penalty            repetition_penalty                       repetition_penalty
 output_vocabulary (Marian:    suppress_tokens, renormalize_logits      a vocabulary map (``vmap.txt``,
 target-side pieces only)                                               ``use_vmap``): only those rows
+source_language (many-to-    the tokenizer's src_lang: one language   the same tokens: both engines
+many models: NLLB, M2M100)    token before the text (``encode``)       tokenize alike
 ============================  =======================================  ==================================
 
 Lengths: transformers counts a forced BOS among the new tokens and, with ``forced_eos_token_id``, spends
@@ -180,8 +182,9 @@ class CTranslate2Engine(TokenizedEngine):
         never import transformers and torch (1.5 s and some 220 MB); transformers' otherwise."""
         from summarize.engines.native_tokenizers import load_native_tokenizer
 
-        preset = self.model.preset
-        native = None if preset is not None and preset.src_lang else load_native_tokenizer(self.model.path)
+        # A many-to-many model is told each text's language through transformers' tokenizer (src_lang),
+        # which the native ones do not reproduce.
+        native = None if self.multilingual else load_native_tokenizer(self.model.path)
         return native if native is not None else super().load_tokenizer()
 
     # Converted and loaded on first generation, as the torch engine loads its weights: a run the cache
@@ -251,7 +254,10 @@ class CTranslate2Engine(TokenizedEngine):
         if not texts:
             return []
         _switch_to(self)
-        ids = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        # Tokenized here, in the caller's thread, before the batch is handed to CTranslate2's workers:
+        # they get tokens, never the tokenizer, so the source language set for one batch cannot reach
+        # another (``encode`` sets it under the engine's lock).
+        ids = self.encode(texts, settings.source_language, add_special_tokens=True)["input_ids"]
         longest = max(len(row) for row in ids)
         self.refuse_over_long(longest)
         source = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
@@ -311,8 +317,17 @@ class CTranslate2Engine(TokenizedEngine):
         ends = set(self._generation["end_token"] or [])
         while tokens and tokens[-1] in ends:
             tokens.pop()
+        target = self._target_language_token
+        if target is not None:
+            # The forced language token is no text (as in the torch engine, which says why).
+            tokens = [token for token in tokens if token != target]
         ids = self.tokenizer.convert_tokens_to_ids(tokens)
         return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+
+    @cached_property
+    def _target_language_token(self) -> str | None:
+        target = self.target_language_token_id()
+        return None if target is None else self.tokenizer.convert_ids_to_tokens(target)
 
     def identity(self) -> dict[str, Any]:
         # int8 and float32 write different text: the compute type is part of what a cache key names.

@@ -78,7 +78,7 @@ class TorchEngine(TokenizedEngine):
         if not texts:
             return []
         torch = self._torch
-        encoded = self.tokenizer(list(texts), return_tensors="pt", padding=True).to(self.device)
+        encoded = self.encode(texts, settings.source_language, return_tensors="pt", padding=True).to(self.device)
         self.refuse_over_long(encoded["input_ids"].shape[1])
         # The decoder has as many positions as the encoder: a longer output would index past them.
         cap = min(settings.output_cap(encoded["input_ids"].shape[1]), self.max_input_tokens - 1)
@@ -91,4 +91,11 @@ class TorchEngine(TokenizedEngine):
         config.do_sample = False
         with torch.inference_mode():
             output = self.network.generate(**encoded, generation_config=config)
-        return [text.strip() for text in self.tokenizer.batch_decode(output, skip_special_tokens=True)]
+        rows = output.tolist()
+        target = self.target_language_token_id()
+        if target is not None:
+            # The forced language token is no text. NLLB's tokenizer skips it as a special token, but
+            # M2M100's in transformers 5 does not when the checkpoint's files do not list its language
+            # tokens as special (as M2M100Tokenizer.save_pretrained writes them): "__en__ ..." otherwise.
+            rows = [[index for index in row if index != target] for row in rows]
+        return [text.strip() for text in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]

@@ -7,7 +7,9 @@
     notes = "pan-Arab, Doha"                # optional: for the people who keep the file
 
 A feed may also be given as a table, ``{ url = "…" }``, or as a saved feed file (a path relative to
-the sources file). Mistakes are one ``UserError`` naming the
+the sources file). A ``[translators]`` table names the model for a language its outlets write in
+(``fr = "opus-mt-fr-en"``, ``"*" = "nllb-200-distilled-600M"``), as ``--translator LANG=MODEL`` does;
+the command line and ``SUMMARIZE_TRANSLATORS`` win over it. Mistakes are one ``UserError`` naming the
 file, the source and the field.
 """
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Source:
 class SourcesFile:
     path: str
     sources: list[Source] = field(default_factory=list)
+    translators: dict[str, str] = field(default_factory=dict)  # language → model, from [translators]
 
 
 class SourcesError(UserError):
@@ -82,4 +85,9 @@ def read_sources(path: str | Path) -> SourcesFile:
         sources.append(Source(name=" ".join(name.split()), feeds=tuple(urls),
                               language=(entry.get("language") or "").strip() or None,
                               notes=entry.get("notes")))
-    return SourcesFile(str(path), sources)
+    translators = data.get("translators", {})
+    if not isinstance(translators, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                                    for k, v in translators.items()):
+        raise SourcesError(f"sources file {path}: [translators] must map languages to model names "
+                           '(fr = "opus-mt-fr-en")')
+    return SourcesFile(str(path), sources, {k.strip(): v.strip() for k, v in translators.items()})

@@ -18,6 +18,7 @@ from collections.abc import Sequence as SequenceABC
 from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from summarize.languages import language_name
 from summarize.records import heading
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -264,6 +265,9 @@ def _article_view(article: Mapping[str, Any], number: int) -> dict[str, Any]:
         "title_en": heading(as_text(article.get("title_en")), translation, as_text(article.get("id"))),
         "title_ar": "" if english else as_text(article.get("title_ar")).strip(),
         "english_original": english,
+        # Named when it is not the digest's usual Arabic; the model that translated it on hover.
+        "language": "" if english or article.get("language") in (None, "ar") else language_name(as_text(article.get("language"))),
+        "translator": as_text(article.get("translator")),
         "summary_en": as_text(article.get("summary_en")).strip(),
         "paragraphs": [_marked(p, flags) for p in paragraphs],
         "flags": [{"ar": as_text(f.get("ar")), "en": as_text(f.get("en")),

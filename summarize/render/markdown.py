@@ -11,6 +11,7 @@ import re
 from typing import Any, Iterator
 from urllib.parse import quote
 
+from summarize.languages import language_name
 from summarize.records import Digest, heading
 from summarize.render.html import date_summary, follows_view, new_since, safe_url, watchlist_view
 
@@ -119,7 +120,8 @@ def _watchlist(digest: Digest) -> Iterator[str]:
 
 def _byline(article) -> str:
     """Outlet and date in italics, the link to the original, the id."""
-    parts = [md(p) for p in (article.source, article.date) if p]
+    language = "" if article.language in ("ar", "en") else f"from {language_name(article.language)}"
+    parts = [md(p) for p in (article.source, article.date, language) if p]
     link = md_link("original", article.url) if article.url else None
     if article.url and link is None:
         link = f"link (not a web address): {md(article.url)}"

@@ -1,13 +1,22 @@
 """Languages and characters: summarize.ingest.language, and what ingest leaves to the cleaner."""
 import base64
 import hashlib
+import json
 import random
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
 from summarize.clean import clean_article
-from summarize.ingest.language import detect_language
+from summarize.ingest.language import CANDIDATES, detect_language
 from tests.ingest.samples import ARTICLE, BODY, ENGLISH, TITLE, read, write_feed
+
+ROOT = Path(__file__).resolve().parents[2]
+# The labelled set of tools.langid_bench: news prose in each language the pipeline translates.
+LANGID_SET = [json.loads(line) for line in (ROOT / "tools" / "langid_set" / "texts.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 def test_english_and_other_languages_are_read_and_labelled_not_skipped(tmp_path):
@@ -44,10 +53,104 @@ def test_mixed_arabic_and_english_paragraphs_are_arabic(tmp_path):
         ("Der Präsident hat am Dienstag angekündigt, dass die USA aus dem Abkommen aussteigen werden.", "de"),
         ("", "unknown"),
         ("%%% 2018 ***", "unknown"),
+        ("12 345\n678 — 2018/05/08 !!!", "unknown"),
     ],
 )
 def test_detect_language(text, language):
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("وزير الاقتصاد يعلن خطة لخفض الأسعار", "ar"),
+        ("وزیر اقتصاد از برنامه کاهش قیمت‌ها خبر داد", "fa"),
+        ("وزیر خزانہ نے قیمتوں میں کمی کا اعلان کر دیا", "ur"),
+        ("د اقتصاد وزیر د بیو د کمولو پلان اعلان کړ", "ps"),
+        ("وەزیری ئابووری پلانی دابەزاندنی نرخەکانی ڕاگەیاند", "ku"),
+        ("שר הכלכלה הודיע על תוכנית להורדת מחירים", "he"),
+        ("Ekonomi bakanı fiyatları düşürme planını açıkladı", "tr"),
+        ("Le ministre de l'Économie annonce un plan contre la vie chère", "fr"),
+        ("Economy minister unveils plan to cut prices", "en"),
+        ("Wirtschaftsminister kündigt Plan gegen hohe Preise an", "de"),
+        ("El ministro de Economía presenta un plan para bajar los precios", "es"),
+        ("Министр экономики объявил о плане снижения цен", "ru"),
+        ("Il ministro dell'Economia presenta un piano contro il caro prezzi", "it"),
+        ("O ministro da Economia anuncia plano para baixar os preços", "pt"),
+        ("经济部长宣布降低物价的计划", "zh"),
+        ("Menteri ekonomi umumkan rencana menurunkan harga", "id"),
+    ],
+)
+def test_a_headline_in_each_language_the_pipeline_translates(text, language):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("kind, least", [("short", 0.75), ("long", 1.0)])
+def test_the_labelled_sets_headlines_and_paragraphs_are_recognised_in_each_language(kind, least):
+    right, total = defaultdict(int), defaultdict(int)
+    for row in LANGID_SET:
+        if row["kind"] == kind and row["lang"] in CANDIDATES:
+            total[row["lang"]] += 1
+            right[row["lang"]] += detect_language(row["text"]) == row["lang"]
+    assert set(total) == CANDIDATES
+    assert {code: f"{right[code]}/{n}" for code, n in total.items() if right[code] < least * n} == {}
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        # Persian and Urdu headlines without ک/ی against ة: the letters alone told them apart badly.
+        ("پاکستان نے دوسرا ٹیسٹ میچ جیت لیا", "ur"),
+        ("قومی اسمبلی نے نیا بجٹ منظور کر لیا", "ur"),
+        ("تیم ملی والیبال ایران قهرمان آسیا شد", "fa"),
+        ("مجلس لایحه بودجه سال آینده را تصویب کرد", "fa"),
+        ("المنتخب الوطني يتأهل إلى نهائي كأس آسيا", "ar"),
+        ("البرلمان يقر الموازنة العامة بعد جلسة طويلة", "ar"),
+        # Pashto and Sorani share the Persian letters and were Persian to the letter counts.
+        ("په کابل کې د اوړو بیه لوړه شوه", "ps"),
+        ("نرخی نەوت لە بازاڕەکانی جیهان بەرز بووەوە", "ku"),
+    ],
+)
+def test_arabic_persian_urdu_pashto_and_sorani_are_told_apart(text, language):
+    assert detect_language(text) == language
+
+
+def test_arabic_articles_quoting_english_at_length_are_arabic():
+    mixed = [row["text"] for row in LANGID_SET if row["kind"] == "mixed"]
+    assert len(mixed) >= 10
+    assert [text[:40] for text in mixed if detect_language(text) != "ar"] == []
+
+
+def test_the_title_and_the_text_are_read_together():
+    # A two-word title alone is a guess; with its article it is not.
+    assert detect_language("Crolla la Borsa", "I mercati europei hanno chiuso in forte calo dopo i dati sull'inflazione.") == "it"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Верховна Рада ухвалила закон про освіту", "uk"),
+        ("De Nederlandsche Bank verwacht dat de economie volgend jaar met anderhalf procent groeit.", "nl"),
+        ("Reprezentacja Polski w siatkówce pokonała Francję i awansowała do półfinału.", "pl"),
+        ("Hikûmeta herêmê ragihand ku meaşê karmendan dê hefteya bê were dayîn.", "kmr"),
+    ],
+)
+def test_a_language_without_a_translator_is_named_not_taken_for_a_neighbour(text, language):
+    # Ukrainian is not Russian, nor Dutch German: sent to those translators they would come out garbled.
+    assert detect_language(text) == language
+
+
+def test_the_model_is_loaded_on_the_first_article_not_at_import_or_for_help():
+    probe = ("import runpy, sys\n"
+             "import summarize.ingest.language\n"
+             "assert 'py3langid' not in sys.modules\n"
+             "sys.argv = ['summarize', '--help']\n"
+             "try:\n    runpy.run_module('summarize', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "assert 'py3langid' not in sys.modules\n"
+             "assert summarize.ingest.language.detect_language('Guten Morgen aus Berlin, wie geht es euch heute') == 'de'\n"
+             "assert 'py3langid' in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def test_bidi_overrides_and_zero_width_characters_leave_the_title_at_ingest_and_the_text_in_clean(tmp_path):

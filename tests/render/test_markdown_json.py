@@ -16,7 +16,7 @@ def test_json_has_the_documented_fields(tmp_path):
     data = json.loads((tmp_path / "digest.json").read_text(encoding="utf-8"))
     assert set(data) == {"schema_version", "date", "watchlist", "stories", "articles", "errors", "run"}
     assert set(data["articles"][0]) == {"id", "source", "url", "date", "language", "title_ar", "title_en", "summary_en",
-                                        "translation_en", "flags", "title_from", "source_from", "date_from", "author"}
+                                        "translation_en", "flags", "title_from", "source_from", "date_from", "author", "translator"}
     assert data["articles"][0]["title_ar"] == "عنوان"
     assert data["errors"] == [{"input": "bad.jsonl:3", "reason": "malformed JSON", "skipped": True}]
 
