@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -105,6 +106,9 @@ class Cache:
         self.busy_timeout = busy_timeout
         self._connection: sqlite3.Connection | None = None
         self._disabled = False
+        # One connection shared by the threads of a process (the service's generation thread and its
+        # digest jobs), its statements taken one at a time.
+        self._lock = threading.RLock()
         self._open()
 
     @property
@@ -127,7 +131,7 @@ class Cache:
             self._give_up(exc)
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -176,15 +180,18 @@ class Cache:
         if self._connection is None:
             return found
         try:
-            for start in range(0, len(keys), _LOOKUP_CHUNK):
-                chunk = keys[start:start + _LOOKUP_CHUNK]
-                marks = ",".join("?" * len(chunk))
-                rows = self._connection.execute(
-                    f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})", [kind, *chunk])
-                found.update(rows)
+            with self._lock:
+                found.update(self._lookup(kind, keys))
         except sqlite3.Error as exc:
             self._give_up(exc)
         return found
+
+    def _lookup(self, kind: str, keys: list[str]) -> Iterator[tuple[str, str]]:
+        for start in range(0, len(keys), _LOOKUP_CHUNK):
+            chunk = keys[start:start + _LOOKUP_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            yield from self._connection.execute(
+                f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})", [kind, *chunk]).fetchall()
 
     def put_many(self, kind: str, items: Mapping[str, str]) -> None:
         if self._connection is None or not items:
@@ -201,19 +208,21 @@ class Cache:
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
-        self._connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._connection.execute("ROLLBACK")
-            raise
-        self._connection.execute("COMMIT")
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
 
     def stats(self) -> dict[str, Any]:
         counts: dict[str, int] = {}
         if self._connection is not None:
             try:
-                counts = dict(self._connection.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind"))
+                with self._lock:
+                    counts = dict(self._connection.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind"))
             except sqlite3.Error as exc:
                 self._give_up(exc)
         size = sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists())
@@ -233,6 +242,7 @@ class Cache:
             return 0
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

@@ -46,6 +46,12 @@ WINDOW_ARTICLES = 100
 FETCH_TIMEOUT_S = 20.0
 PER_HOST = 2
 CONNECTIONS = 8
+# The service refuses a body over its limit before reading it whole. 1 MB is some 180,000 Arabic
+# words, far past anything a person pastes or a client sends to /translate in one request; /digest
+# takes a day of articles: the 131-article day of five outlets is 0.5 MB of JSONL, the 1,524-article
+# day of eleven 5.3 MB, so 20 MB leaves room for a large day and none for a runaway upload.
+BODY_LIMIT = 1_000_000
+DIGEST_BODY_LIMIT = 20_000_000
 
 
 class SettingsError(UserError, ValueError):
@@ -100,6 +106,18 @@ class Settings:
     archive: str | None = None  # folder for the day-by-day copies and their index.html
     watchlist: str | None = None  # file of terms to find in the day's sentences (summarize.watchlist)
     verbose: bool = False
+    # where the per-article stages run (summarize.executors): local, or ray (Ray Data over a cluster)
+    executor: str = "local"
+    ray_address: str | None = None  # None: RAY_ADDRESS, else a local Ray started for the run
+    ray_workers: int = 0  # translation/summary actors; 0: one per CPU the cluster offers
+    # the service (summarize serve, summarize.service)
+    api_keys: str | None = None  # file of API keys, one a line; None: no key needed
+    req_limit: int = 0  # requests a minute per key (or client address); 0: no limit
+    char_limit: int = 0  # characters a request may send to /translate; 0: no limit
+    batch_limit: int = 0  # texts a batch q may hold; 0: no limit
+    body_limit: int = BODY_LIMIT  # bytes a request body may hold
+    digest_body_limit: int = DIGEST_BODY_LIMIT  # bytes a POST /digest body may hold
+    cors: str | None = None  # origins allowed by CORS, comma-separated ("*" for any); None: no CORS headers
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -141,6 +159,14 @@ class Settings:
         for name in ("per_host", "connections"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if self.executor not in ("local", "ray"):
+            raise SettingsError(f"executor must be local or ray, not {self.executor!r}")
+        for name in ("ray_workers", "req_limit", "char_limit", "batch_limit"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must be 0 (no limit) or more, not {getattr(self, name)}")
+        for name in ("body_limit", "digest_body_limit"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1 byte, not {getattr(self, name)}")
         if self.window < 0:
             raise SettingsError(f"window must be 0 (the whole input at once) or more articles, not {self.window}")
         if self.threads < 0:

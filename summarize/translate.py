@@ -82,6 +82,10 @@ class Translator:
                 "max_segment_tokens": self.max_segment_tokens,
                 "batching": self.batching}
 
+    def load(self) -> None:
+        """Load the model now rather than on the first segment (the service, before it says it is ready)."""
+        self.engine.load()
+
     def count_tokens(self, texts: list[str]) -> list[int]:
         return self.engine.token_lengths(texts)
 
@@ -111,10 +115,13 @@ class Translator:
         self.cache.put_many("segmentation", new)
         return results
 
-    def translate_segments(self, segments: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[str]:
+    def translate_segments(self, segments: Sequence[str], *, on_batch: Callable[[int], None] | None = None,
+                           stats: StageStats | None = None) -> list[str]:
+        """One English segment per segment, in order. ``stats``: where to count them (default: the
+        translator's own, which a run resets; the service keeps its own)."""
         return generate_batched(self.engine, segments, self.generation, token_budget=self.token_budget,
-                                on_batch=on_batch, cache=self.cache, kind="translation", stats=self.stats,
-                                batching=self.batching)
+                                on_batch=on_batch, cache=self.cache, kind="translation",
+                                stats=self.stats if stats is None else stats, batching=self.batching)
 
     def translate_articles(
         self, articles: Sequence[SegmentedArticle], *, on_batch: Callable[[int], None] | None = None
@@ -133,15 +140,26 @@ class Translator:
                                              segments_en=title_segments + [s for segments in body for s in segments]))
         return results
 
+    def line_segments(self, lines: Sequence[str], *, arabic: bool = True) -> list[list[str]]:
+        """Each line's segments, as ``translate_lines`` translates them: a line is split into sentences
+        this model can read (none for an empty line). ``arabic``: normalise the Arabic first, as the
+        cleaner does (other scripts are left alone: normalising would drop Persian's non-joiners)."""
+        return [[s for paragraph in segment_text(normalize_arabic(line) if arabic else line, self.max_segment_tokens,
+                                                 self.count_tokens) for s in paragraph]
+                for line in lines]
+
     def translate_lines(self, lines: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[str]:
         """One English line per input line (line-aligned test sets rely on it): a line holding several
         sentences is split, translated and rejoined; an empty line stays empty."""
-        per_line = [
-            [s for paragraph in segment_text(normalize_arabic(line), self.max_segment_tokens, self.count_tokens) for s in paragraph]
-            for line in lines
-        ]
-        english = iter(self.translate_segments([s for segments in per_line for s in segments], on_batch=on_batch))
-        return [" ".join(next(english) for _ in segments) for segments in per_line]
+        per_line = self.line_segments(lines)
+        english = self.translate_segments([s for segments in per_line for s in segments], on_batch=on_batch)
+        return join_lines(per_line, english)
+
+
+def join_lines(per_line: Sequence[Sequence[str]], english: Sequence[str]) -> list[str]:
+    """``english`` (every line's segments translated, in order) put back one line per line of ``per_line``."""
+    flow = iter(english)
+    return [" ".join(next(flow) for _ in segments) for segments in per_line]
 
 
 class TranslatorUnavailable(Exception):

@@ -11,7 +11,9 @@ SETTING_OPTIONS = ("translator", "translators", "summarizer", "engine", "device"
                    "max_length_factor", "token_budget", "max_segment_tokens", "summary_min_tokens",
                    "summary_max_tokens", "summary_beams", "no_repeat_ngram_size", "length_penalty",
                    "summary_token_budget", "max_article_chars", "follow_symlinks", "window", "cache", "no_cache", "quiet", "verbose", "date",
-                   "archive", "fetch_timeout", "per_host", "connections", "page_store", "since", "watchlist")
+                   "archive", "fetch_timeout", "per_host", "connections", "page_store", "since", "watchlist",
+                   "executor", "ray_address", "ray_workers", "api_keys", "req_limit", "char_limit", "batch_limit",
+                   "body_limit", "digest_body_limit", "cors")
 STDIN = "-"
 
 

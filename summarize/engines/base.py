@@ -93,6 +93,10 @@ class Engine(abc.ABC):
     def generate(self, texts: Sequence[str], settings: GenerationSettings) -> list[str]:
         """Generate one output per input for a single ready batch, in input order."""
 
+    def load(self) -> None:
+        """Load now what the first generation would (tokenizer, weights): a service loads its models
+        before it says it is ready, not on its first request. Engines that load nothing keep this."""
+
     def generate_batches(self, batches: Iterable[Sequence[str]], settings: GenerationSettings) -> Iterator[list[str]]:
         """The outputs of each ready batch, in order. Engines that can run several batches at once
         (CTranslate2) override it; the callers' caching and progress follow each batch as it comes."""
@@ -129,8 +133,10 @@ class TokenizedEngine(Engine):
         super().__init__(model, device)
         self.restrict_vocabulary = restrict_vocabulary
         # A many-to-many tokenizer reads the language it was last set to (src_lang): setting it and
-        # encoding are one step, so that two callers of one engine never read with each other's.
-        self._language_lock = threading.RLock()
+        # encoding are one step, so that two callers of one engine never read with each other's. Decoding
+        # holds it too: a fast tokenizer changes its own padding state while encoding, and decoding
+        # meanwhile from another thread (the service's requests beside a digest job) fails "Already borrowed".
+        self.tokenizer_lock = threading.RLock()
         self._loaded_source_language: str | None = None
 
     @cached_property
@@ -183,7 +189,7 @@ class TokenizedEngine(Engine):
         if source_language is not None and not self.multilingual:
             raise EngineOptionError(f"{self.model.name} translates from one language and is told none "
                                     f"(source_language {source_language!r}); only many-to-many models are")
-        with self._language_lock:
+        with self.tokenizer_lock:
             tokenizer = self.tokenizer
             self._read_as(tokenizer, source_language or self.default_source_language)
             return tokenizer(list(texts), **options)

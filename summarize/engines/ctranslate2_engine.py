@@ -207,6 +207,10 @@ class CTranslate2Engine(TokenizedEngine):
             intra_threads=self.intra_threads, inter_threads=self.inter_threads,
         )
 
+    def load(self) -> None:
+        self.tokenizer
+        self.translator
+
     @cached_property
     def _vocabulary(self) -> set[str]:
         return set(target_vocabulary(self.path))
@@ -321,8 +325,9 @@ class CTranslate2Engine(TokenizedEngine):
         if target is not None:
             # The forced language token is no text (as in the torch engine, which says why).
             tokens = [token for token in tokens if token != target]
-        ids = self.tokenizer.convert_tokens_to_ids(tokens)
-        return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+        with self.tokenizer_lock:
+            ids = self.tokenizer.convert_tokens_to_ids(tokens)
+            return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
 
     @cached_property
     def _target_language_token(self) -> str | None:

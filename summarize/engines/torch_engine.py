@@ -56,6 +56,10 @@ class TorchEngine(TokenizedEngine):
             network = AutoModelForSeq2SeqLM.from_pretrained(self.model.path)
         return network.to(self.device).eval()
 
+    def load(self) -> None:
+        self.tokenizer
+        self.network
+
     @cached_property
     def _base_config(self):
         """The checkpoint's own generation config (bad words, early stopping, forced tokens) with the
@@ -98,4 +102,5 @@ class TorchEngine(TokenizedEngine):
             # M2M100's in transformers 5 does not when the checkpoint's files do not list its language
             # tokens as special (as M2M100Tokenizer.save_pretrained writes them): "__en__ ..." otherwise.
             rows = [[index for index in row if index != target] for row in rows]
-        return [text.strip() for text in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]
+        with self.tokenizer_lock:
+            return [text.strip() for text in self.tokenizer.batch_decode(rows, skip_special_tokens=True)]

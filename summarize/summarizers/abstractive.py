@@ -110,10 +110,15 @@ class ModelSummarizer(Summarizer):
     def story_plan(self) -> StoryPlan:
         return StoryPlan(max_words=STORY_INPUT_WORDS, summarize=self.summarize_many)
 
-    def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[Summary]:
+    def load(self) -> None:
+        self.engine.load()
+
+    def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None,
+                       stats: StageStats | None = None) -> list[Summary]:
         """Summaries in input order; all texts of a level share one batch plan. ``on_batch`` counts
         finished summaries."""
-        results: list[Summary | None] = list(self._cached_documents(texts))
+        stats = self.stats if stats is None else stats
+        results: list[Summary | None] = list(self._cached_documents(texts, stats))
         if on_batch is not None and any(results):
             on_batch(sum(1 for r in results if r is not None))
         chunk_counts = [0] * len(texts)
@@ -134,11 +139,11 @@ class ModelSummarizer(Summarizer):
                     chunked[index] = self._chunks(text)
                 if level == 1:
                     chunk_counts[index] = len(chunked.get(index, [text]))
-            final_outputs = self._generate(list(finals.values()), self.generation, on_batch)
+            final_outputs = self._generate(list(finals.values()), self.generation, on_batch, stats)
             for index, output in zip(finals, final_outputs):
                 results[index] = Summary(text=output, chunks=chunk_counts[index], levels=level)
             all_chunks = [chunk for chunks in chunked.values() for chunk in chunks]
-            chunk_outputs = iter(self._generate(all_chunks, self.map_generation, None))
+            chunk_outputs = iter(self._generate(all_chunks, self.map_generation, None, stats))
             pending = {index: " ".join(next(chunk_outputs) for _ in chunks) for index, chunks in chunked.items()}
         self._store_documents({to_store[i]: results[i] for i in to_store})
         return results  # type: ignore[return-value]
@@ -152,7 +157,7 @@ class ModelSummarizer(Summarizer):
                   "map_generation": self.map_generation.as_dict(), "batching": self.batching}
         return cache_keys(self.engine.identity(), recipe, texts)
 
-    def _cached_documents(self, texts: Sequence[str]) -> list[Summary | None]:
+    def _cached_documents(self, texts: Sequence[str], stats: StageStats) -> list[Summary | None]:
         if self.cache is None or not self.cache.enabled or not texts:
             return [None] * len(texts)
         keys = self._document_keys(set(texts))
@@ -162,8 +167,8 @@ class ModelSummarizer(Summarizer):
             stored = found.get(keys[text])
             results.append(Summary(**json.loads(stored)) if stored is not None else None)
         hits = sum(1 for r in results if r is not None)
-        self.stats.segments += hits
-        self.stats.cache_hits += hits
+        stats.segments += hits
+        stats.cache_hits += hits
         return results
 
     def _store_documents(self, summaries: dict[str, Summary]) -> None:
@@ -174,9 +179,9 @@ class ModelSummarizer(Summarizer):
                                                  for text, summary in summaries.items()})
 
     def _generate(self, texts: list[str], generation: GenerationSettings,
-                  on_batch: Callable[[int], None] | None) -> list[str]:
+                  on_batch: Callable[[int], None] | None, stats: StageStats) -> list[str]:
         return generate_batched(self.engine, texts, generation, token_budget=self.token_budget, on_batch=on_batch,
-                                cache=self.cache, kind="summary", stats=self.stats, batching=self.batching)
+                                cache=self.cache, kind="summary", stats=stats, batching=self.batching)
 
     def _chunks(self, text: str) -> list[str]:
         """Pack whole sentences into chunks that fit the window; a sentence longer than the window on its

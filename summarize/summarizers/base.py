@@ -29,8 +29,13 @@ class Summarizer(ABC):
     stats: StageStats
 
     @abstractmethod
-    def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[Summary]:
-        """One summary per text; ``on_batch(n)`` is told how many finished after each step."""
+    def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None,
+                       stats: StageStats | None = None) -> list[Summary]:
+        """One summary per text; ``on_batch(n)`` is told how many finished after each step. ``stats``:
+        where to count them (default: ``self.stats``, which a run resets; the service keeps its own)."""
+
+    def load(self) -> None:
+        """Load the model now rather than on the first summary (the service, before it says it is ready)."""
 
     @abstractmethod
     def describe(self) -> dict[str, Any]:

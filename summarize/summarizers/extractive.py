@@ -179,19 +179,21 @@ class ExtractiveSummarizer(Summarizer):
     def story_plan(self) -> StoryPlan:
         return StoryPlan(max_words=self.max_words, min_words=self.min_words)
 
-    def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None) -> list[Summary]:
+    def summarize_many(self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None,
+                       stats: StageStats | None = None) -> list[Summary]:
         """One summary per text, in input order; identical texts are summarised once."""
+        stats = self.stats if stats is None else stats
         done: dict[str, Summary] = {}
         results = []
         for text in texts:
             if text not in done:
                 if text.strip():
                     done[text] = Summary(text=" ".join(self.key_sentences(text)), chunks=1, levels=1)
-                    self.stats.generated += 1
+                    stats.generated += 1
                 else:
                     done[text] = Summary(text="", chunks=0, levels=0)  # as Summarizer does
             results.append(done[text])
             if on_batch is not None:
                 on_batch(1)
-        self.stats.segments += len(texts)
+        stats.segments += len(texts)
         return results

@@ -30,11 +30,11 @@ def tiny_args(tiny_models):
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["digest", "--help"], ["models", "list", "--help"],
-                                  ["eval", "translation", "--help"]])
+                                  ["eval", "translation", "--help"], ["serve", "--help"]])
 def test_help_is_fast_and_imports_no_torch(argv):
     code = ("import sys, summarize.cli as cli\n"
             f"try:\n    cli.main({argv!r})\nexcept SystemExit:\n    pass\n"
-            "print('HEAVY', [m for m in ('torch', 'transformers', 'huggingface_hub', 'ctranslate2') if m in sys.modules])")
+            "print('HEAVY', [m for m in ('torch', 'transformers', 'huggingface_hub', 'ctranslate2', 'fastapi', 'uvicorn', 'ray') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "usage:" in result.stdout
     assert "HEAVY []" in result.stdout
