@@ -47,6 +47,8 @@ def texts_param(values: dict[str, Any], name: str = "q") -> tuple[list[str], boo
         raise missing(name)
     value = values[name]
     if isinstance(value, str):
+        if not value:  # as LibreTranslate: an empty q is a missing q (an empty text in a batch is kept)
+            raise missing(name)
         return [value], False
     if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
         return value, True

@@ -80,6 +80,7 @@ def test_html_translates_text_nodes_and_keeps_markup(client):
 
 @pytest.mark.parametrize("body, message", [
     ({"source": "ar", "target": "en"}, "Invalid request: missing q parameter"),
+    ({"q": "", "source": "ar"}, "Invalid request: missing q parameter"),
     ({"q": "نص", "source": "ar", "target": "de"}, "de is not supported"),
     ({"q": "نص", "source": "ru", "target": "en"}, "ru is not supported"),
     ({"q": "نص", "source": "ar", "format": "pdf"}, "Invalid request: format must be text or html, not 'pdf'"),
@@ -139,7 +140,7 @@ def test_alternatives_are_answered_empty(client):
 
 
 def test_a_bug_of_ours_is_500_with_an_error(client, monkeypatch):
-    import summarize.service.app as app
+    import summarize.service.libretranslate as app
 
     def broken(texts):
         raise RuntimeError("a bug")
