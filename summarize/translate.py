@@ -7,6 +7,7 @@ article that needs it."""
 from __future__ import annotations
 
 import json
+import threading
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from summarize.batching import generate_batched
@@ -189,6 +190,8 @@ class Translators:
         self._resolved: dict[str, ResolvedModel] = dict(models or {})
         self._engines: dict[str, Engine] = {}  # by model folder: one engine per model, whatever its languages
         self._unavailable: dict[str, str] = {}
+        # Made once, also when several threads (the service's requests, its digest jobs) first ask at once.
+        self._making = threading.RLock()
 
     def model_for(self, language: str) -> str | None:
         """The model named for ``language``: its own, else the "*" fallback; None when neither."""
@@ -200,15 +203,18 @@ class Translators:
         """``language``'s translator, made on first call; ``TranslatorUnavailable`` when there is none."""
         if language in self._made:
             return self._made[language]
-        if language in self._unavailable:
-            raise TranslatorUnavailable(self._unavailable[language])
-        try:
-            translator = self._make(language)
-        except TranslatorUnavailable as exc:
-            self._unavailable[language] = exc.reason
-            raise
-        self._made[language] = translator
-        return translator
+        with self._making:
+            if language in self._made:
+                return self._made[language]
+            if language in self._unavailable:
+                raise TranslatorUnavailable(self._unavailable[language])
+            try:
+                translator = self._make(language)
+            except TranslatorUnavailable as exc:
+                self._unavailable[language] = exc.reason
+                raise
+            self._made[language] = translator
+            return translator
 
     def _make(self, language: str) -> Translator:
         from summarize.languages import described
