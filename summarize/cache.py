@@ -96,6 +96,17 @@ def _has_our_table(path: Path) -> bool:
     return columns == ["kind", "key", "value", "created"]
 
 
+def select_many(connection: sqlite3.Connection, kind: str, keys: list[str]) -> list[tuple[str, str]]:
+    """The (key, value) rows of ``kind`` among ``keys``, looked up in chunks SQLite takes."""
+    rows: list[tuple[str, str]] = []
+    for start in range(0, len(keys), _LOOKUP_CHUNK):
+        chunk = keys[start:start + _LOOKUP_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows += connection.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})",
+                                   [kind, *chunk]).fetchall()
+    return rows
+
+
 class Cache:
     """A key → text store per kind (``KINDS``). Any SQLite failure switches the cache
     off for the rest of the run with one warning; lookups then miss and writes are dropped."""
@@ -181,17 +192,10 @@ class Cache:
             return found
         try:
             with self._lock:
-                found.update(self._lookup(kind, keys))
+                found.update(select_many(self._connection, kind, keys))
         except sqlite3.Error as exc:
             self._give_up(exc)
         return found
-
-    def _lookup(self, kind: str, keys: list[str]) -> Iterator[tuple[str, str]]:
-        for start in range(0, len(keys), _LOOKUP_CHUNK):
-            chunk = keys[start:start + _LOOKUP_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            yield from self._connection.execute(
-                f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})", [kind, *chunk]).fetchall()
 
     def put_many(self, kind: str, items: Mapping[str, str]) -> None:
         if self._connection is None or not items:

@@ -19,6 +19,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from summarize import __version__
 from summarize.article_cache import CachedArticle, article_keys
+from summarize.executors.base import Executor
+from summarize.executors.local import LocalExecutor
 from summarize.followups import follow_earlier_days, stories_in_time
 from summarize.memory import release_free_memory
 from summarize.models import ModelNotFoundError, ResolvedModel, resolve_model
@@ -61,14 +63,21 @@ class Pipeline:
 
     def __init__(self, settings: Settings | None = None, *, translator: Translator | None = None,
                  summarizer: Summarizer | None = None, progress: bool = False,
-                 translators: Mapping[str, Translator] | None = None) -> None:
+                 translators: Mapping[str, Translator] | None = None, executor: Executor | None = None,
+                 cache: Any = True) -> None:
         """``translator``: the Arabic translator, made by the caller; ``translators``: translators by
-        language, made by the caller (either way, no model is resolved for those languages)."""
+        language, made by the caller (either way, no model is resolved for those languages).
+        ``executor``: what makes each window's articles (``summarize.executors``; default: in this
+        process). ``cache``: True for the settings' cache, else the cache to use (None: none; a
+        worker's read-only one)."""
         self.settings = settings or Settings.from_env()
         self.progress = progress and not self.settings.quiet
         given = {**(translators or {}), **({"ar": translator} if translator is not None else {})}
         self._summarizer = summarizer
-        self.cache = self.settings.open_cache() if "ar" not in given or summarizer is None else None
+        self.executor = executor if executor is not None else LocalExecutor()
+        if cache is True:
+            cache = self.settings.open_cache() if "ar" not in given or summarizer is None else None
+        self.cache = cache
         # Both models are looked for before either is used, and every one missing is reported at once.
         wanted = {"translator": self.settings.translator_map()["ar"] if "ar" not in given else None,
                   "summarizer": self.settings.summarizer if summarizer is None and needs_model(self.settings.summarizer)
@@ -162,6 +171,7 @@ class Pipeline:
             "new_since": new_since,
             "stats": {"translation": self.translators.stats().as_dict(), "summary": summarizer.stats.as_dict()},
             "window": window,
+            "executor": self.executor.describe(),
             "cache": str(self.cache.path) if self.cache is not None and self.cache.enabled else None,
             "timings_s": timings,
             "environment": environment(),
@@ -176,6 +186,38 @@ class Pipeline:
         translated, summarised and checked; what is left of each is added to ``day`` in input order.
         An article in a language no translator is had for is reported, not translated."""
         clock = time.perf_counter()
+        wanted, keys, found = self._lookup(articles, day, problems, summarizer)
+        day.timings["clean"] += time.perf_counter() - clock
+        todo = _todo(wanted, keys, found)
+        made = dict(zip(todo, self.executor.make_articles(self, list(todo.values()), day, summarizer,
+                                                          span=f"articles {first}–{first + len(articles) - 1}"))) \
+            if todo else {}
+        if self.cache is not None and self.cache.enabled and made:
+            self.cache.put_many("articles", {key: result.to_json() for key, result in made.items()
+                                             if isinstance(key, str)})
+        for position, key in enumerate(keys):
+            if key in found:
+                day.counts["cached_articles"] += 1
+                result = found[key]
+            else:
+                result = made[position if key is None else key]
+            entry = result.article
+            day.articles.append(entry)
+            day.languages[entry.language] += 1
+            if self.watchlist is not None:  # on every article, cached or made: a new watchlist needs no new run
+                day.hits += self.watchlist.hits(result.pairs(), article_id=entry.id, article_number=len(day.articles))
+            day.texts.append(result.text)  # stories are grouped on the folded Arabic once the whole day is in
+            if entry.date:
+                day.dates[entry.date[:10]] += 1
+            else:
+                day.undated += 1
+            day.counts.update(articles=1, english=entry.language == "en", segments=result.segments,
+                              paragraphs=result.paragraphs, summary_chunks=result.summary_chunks,
+                              chunked_articles=result.summary_chunks > 1)
+
+    def _lookup(self, articles: list[Article], day: _Day, problems: list[InputProblem], summarizer: Summarizer):
+        """(the articles to digest, their article-cache keys (None each without a cache), what the
+        cache holds of them by key); an article in a language no translator is had for is reported."""
         wanted, recipes = [], []
         for article in articles:
             language = _language(article)
@@ -197,46 +239,20 @@ class Pipeline:
             keys = [article_keys([a], {"translator": r, "summarizer": summarizer.describe()})[0]
                     for a, r in zip(wanted, recipes)]
             found = {k: CachedArticle.from_json(v) for k, v in cache.get_many("articles", set(keys)).items()}
-        day.timings["clean"] += time.perf_counter() - clock
-        # What is not in the cache is made once, also when the same article comes twice.
-        todo: dict[Any, Article] = {}
-        for position, (article, key) in enumerate(zip(wanted, keys)):
-            if key not in found:
-                todo.setdefault(position if key is None else key, article)
-        made = dict(zip(todo, self._make_articles(list(todo.values()), day, summarizer,
-                                                 span=f"articles {first}–{first + len(articles) - 1}"))) \
-            if todo else {}
-        if cache is not None and made:
-            cache.put_many("articles", {key: result.to_json() for key, result in made.items()})
-        for position, key in enumerate(keys):
-            if key in found:
-                day.counts["cached_articles"] += 1
-                result = found[key]
-            else:
-                result = made[position if key is None else key]
-            entry = result.article
-            day.articles.append(entry)
-            day.languages[entry.language] += 1
-            if self.watchlist is not None:  # on every article, cached or made: a new watchlist needs no new run
-                day.hits += self.watchlist.hits(result.pairs(), article_id=entry.id, article_number=len(day.articles))
-            day.texts.append(result.text)  # stories are grouped on the folded Arabic once the whole day is in
-            if entry.date:
-                day.dates[entry.date[:10]] += 1
-            else:
-                day.undated += 1
-            day.counts.update(articles=1, english=entry.language == "en", segments=result.segments,
-                              paragraphs=result.paragraphs, summary_chunks=result.summary_chunks,
-                              chunked_articles=result.summary_chunks > 1)
+        return wanted, keys, found
+
+    def to_make(self, articles: Iterable[Article]) -> list[Article]:
+        """The articles of ``articles`` a run would make (not in the article cache, in a language
+        translated here, each once), in order: what ``summarize batch`` tells its executor up front."""
+        wanted, keys, found = self._lookup(list(articles), _Day(), [], self.summarizer)
+        return list(_todo(wanted, keys, found).values())
 
     def _make_articles(self, articles: list[Article], day: _Day, summarizer: Summarizer, *,
-                       span: str) -> list[CachedArticle]:
+                       span: str, cleaned: bool = False) -> list[CachedArticle]:
         """Clean, segment, translate (each language with its own translator), summarise and check
         ``articles``; ``span`` names the window on the progress bars. Only Arabic is cleaned: the
         cleaning rules are written for Arabic pages, and their normalisation would drop the
         zero-width non-joiners Persian spelling needs."""
-        # Here, not at the top: a rerun whose articles all come from the cache never compiles the
-        # cleaning rules' few hundred patterns.
-        from summarize.clean import clean_article
         from summarize.segment import split_english_sentences, split_paragraphs
 
         timings = day.timings
@@ -248,7 +264,8 @@ class Pipeline:
             timings[stage] += now - clock
             clock = now
 
-        cleaned = [clean_article(a) if _language(a) == "ar" else a for a in articles]
+        # ``cleaned``: the executor cleaned them already (Ray maps the cleaning over its dataset).
+        cleaned = list(articles) if cleaned else [clean(a) for a in articles]
         lap("clean")
         by_language: dict[str, list[Article]] = {}
         for article in cleaned:
@@ -306,6 +323,26 @@ class Pipeline:
         if cache is not None:
             cache.put_many("stories", {key: stories_to_json(stories)})
         return stories
+
+
+def clean(article: Article) -> Article:
+    """The article as the stages after cleaning read it: Arabic cleaned (``summarize.clean``), other
+    languages as they came (the rules are written for Arabic pages)."""
+    # Here, not at the top: a rerun whose articles all come from the cache never compiles the
+    # cleaning rules' few hundred patterns.
+    from summarize.clean import clean_article
+
+    return clean_article(article) if _language(article) == "ar" else article
+
+
+def _todo(wanted: list[Article], keys: list[str | None], found: Mapping[str, Any]) -> dict[Any, Article]:
+    """What is not in the cache, by key (by position without a cache): made once, also when the same
+    article comes twice."""
+    todo: dict[Any, Article] = {}
+    for position, (article, key) in enumerate(zip(wanted, keys)):
+        if key not in found:
+            todo.setdefault(position if key is None else key, article)
+    return todo
 
 
 def _windows(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -9,12 +9,12 @@ import sys
 from typing import Sequence
 
 from summarize import __version__
-from summarize.cli import digest, evaluate, manage, serve, text
+from summarize.cli import batch, digest, evaluate, manage, serve, text
 from summarize.cli.options import Parser, common_options
 from summarize.errors import SummarizeError
 
 # The modules whose commands the parser offers, in the order --help lists them.
-COMMAND_MODULES = (digest, text, serve, manage, evaluate)
+COMMAND_MODULES = (digest, batch, text, serve, manage, evaluate)
 
 
 def build_parser() -> Parser:

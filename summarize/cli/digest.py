@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from summarize.cli.options import (fetch_options, fetcher_from, model_options, settings_from, spooled_inputs,
-                                   summary_options, translation_options)
+from summarize.cli.options import (executor_options, fetch_options, fetcher_from, model_options, settings_from,
+                                   spooled_inputs, summary_options, translation_options)
 from summarize.errors import UserError
 
 log = logging.getLogger("summarize")
@@ -53,6 +53,7 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     model_options(digest, per_language=True)
     translation_options(digest)
     summary_options(digest)
+    executor_options(digest)
     digest.set_defaults(run=run_digest)
 
     segment = commands.add_parser(
@@ -70,27 +71,36 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     segment.set_defaults(run=run_segment)
 
 
-def run_digest(args: argparse.Namespace) -> int:
-    from summarize.ingest import InputProblem, read_articles
-    from summarize.pipeline import Pipeline
-    from summarize.render import write_digest
-
+def checked_settings(args: argparse.Namespace):
+    """The run's settings and the inputs named (``digest``'s and ``batch``'s), every mistake in them —
+    a bad date, no input, a bad watchlist, a sources file's translators — reported before any
+    fetching or model lookup."""
     settings = settings_from(args)
-    started = time.perf_counter()
     check_date(settings.date)
     check_date(settings.since, "--since")
     named = list(args.inputs) + list(args.sources)
     if not named:
         raise UserError("name the articles to read: folders, files, feed or page URLs, or --sources FILE")
     settings = _with_sources_translators(settings, named)
+    if settings.watchlist is not None:
+        from summarize.watchlist import load_watchlist
+
+        load_watchlist(settings.watchlist)
+    return settings, named
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    from summarize.executors import make_executor
+    from summarize.ingest import InputProblem, read_articles
+    from summarize.pipeline import Pipeline
+    from summarize.render import write_digest
+
+    started = time.perf_counter()
+    settings, named = checked_settings(args)
     # Where the digest goes is checked before any model loads, not found out after the work.
     check_writable_folder(args.out, "--out")
     if settings.archive is not None:
         check_writable_folder(settings.archive, "--archive")
-    if settings.watchlist is not None:  # a bad watchlist is reported before any fetching or model lookup
-        from summarize.watchlist import load_watchlist
-
-        load_watchlist(settings.watchlist)
     with tempfile.TemporaryDirectory(prefix="summarize-stdin-") as spool:
         inputs = spooled_inputs(named, Path(spool))
         refuse_to_overwrite_inputs(Path(args.out), inputs)
@@ -107,8 +117,17 @@ def run_digest(args: argparse.Namespace) -> int:
                 log_problems(problems)
                 _fetch_summary(fetcher, settings)
                 raise UserError("no articles found in " + ", ".join(map(str, named)))
-            pipeline = Pipeline(settings, progress=True)
-            digest = pipeline.run(itertools.chain([first], articles), problems=problems, date=settings.date)
+            # The models are looked for before a Ray session starts, which takes seconds.
+            executor = make_executor(settings)
+            pipeline = Pipeline(settings, progress=True, executor=executor)
+            articles = itertools.chain([first], articles)
+            with executor:
+                if settings.executor != "local":
+                    # Workers are handed the whole day at once, so each loads its models once, not once
+                    # per window; the day's input is then in memory whole (the digest holds it anyway).
+                    articles = list(articles)
+                    executor.plan(pipeline, articles)
+                digest = pipeline.run(articles, problems=problems, date=settings.date)
         finally:
             fetcher.close()
     log_problems(problems)
@@ -123,10 +142,15 @@ def run_digest(args: argparse.Namespace) -> int:
         for stage, numbers in stats.items():
             print(f"{stage}: {numbers['segments']} asked, {numbers['cache_hits']} from cache, "
                   f"{numbers['generated']} generated", file=sys.stderr)
+    return exit_status(problems, strict=args.strict, where=": see errors[] in digest.json")
+
+
+def exit_status(problems, *, strict: bool, where: str = "") -> int:
+    """0, or 3 with ``--strict`` when an input was skipped (which is said either way)."""
     skipped = sum(1 for p in problems if p.skipped)
     if skipped:
-        log.warning("%d input(s) skipped: see errors[] in digest.json", skipped)
-        if args.strict:
+        log.warning("%d input(s) skipped%s", skipped, where)
+        if strict:
             return 3
     return 0
 

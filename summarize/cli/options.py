@@ -191,3 +191,16 @@ def spooled_inputs(inputs: list[str], folder: Path) -> list[str]:
     path = folder / ("stdin.jsonl" if first == b"{" else "stdin.txt")
     path.write_bytes(data)
     return [str(path) if item == STDIN else item for item in inputs]
+
+
+def executor_options(parser: argparse.ArgumentParser) -> None:
+    """Where the per-article stages run (``summarize.executors``): here, or over a Ray cluster."""
+    group = parser.add_argument_group("executor (where translation and summaries run)")
+    group.add_argument("--executor", choices=["local", "ray"],
+                       help="local: in this process (default); ray: over the workers of a Ray cluster, stories and "
+                            "pages still made here")
+    group.add_argument("--ray-address", metavar="ADDRESS",
+                       help="the Ray cluster to join (HOST:PORT of its head, ray://HOST:PORT, or auto; default: "
+                            "RAY_ADDRESS, else a local Ray started for the run on this machine's cores)")
+    group.add_argument("--ray-workers", type=int, metavar="N",
+                       help="workers (actors), each loading the models once (default: 0, one per CPU of the cluster)")

@@ -18,10 +18,12 @@ __all__ = ["SCHEMA_VERSION", "html_pieces", "index_html", "json_pieces", "markdo
            "to_markdown", "write_archive", "write_digest"]
 
 
-def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | None = None) -> list[Path]:
+def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | None = None,
+                 index: bool = True) -> list[Path]:
     """digest.json, digest.md and digest.html in ``out_dir``; with ``archive``, also a copy per day
-    there (YYYY-MM-DD.json/.md/.html) and its rebuilt index.html. All of them are replaced as one set
-    (``summarize.files.write_files``): a failure or a kill leaves the previous digest whole."""
+    there (YYYY-MM-DD.json/.md/.html) and its rebuilt index.html (``index=False``: not rebuilt). All
+    of them are replaced as one set (``summarize.files.write_files``): a failure or a kill leaves the
+    previous digest whole."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = to_json(digest)
@@ -32,7 +34,7 @@ def write_digest(digest: Digest, out_dir: str | Path, *, archive: str | Path | N
     if archive is not None:
         Path(archive).mkdir(parents=True, exist_ok=True)
         files.update(archive_files(data, archive, markdown=lambda: markdown_pieces(digest),
-                                    documents=digest.documents))
+                                    documents=digest.documents, index=index))
     return write_files(files)
 
 

@@ -61,12 +61,12 @@ def index_html(archive_dir: str | Path) -> str:
 
 def archive_files(digest: Mapping[str, Any], archive_dir: str | Path, *,
                   markdown: str | Callable[[], Iterable[str]] | None = None,
-                  documents: Sequence[str] | None = None) -> dict[Path, Any]:
+                  documents: Sequence[str] | None = None, index: bool = True) -> dict[Path, Any]:
     """The files that file the digest in ``archive_dir``: ``YYYY-MM-DD.json`` and ``.html`` (and ``.md``
     when ``markdown`` is given), ``YYYY-MM-DD.stories.json`` with its stories' ``documents`` (each
     article's folded Arabic, in order; without them the sidecar lists the stories with none, so a
     day filed again never keeps an older day's), and ``index.html`` rebuilt from every day there,
-    this one included."""
+    this one included (``index=False``: not, for a caller filing many days that rebuilds it once)."""
     day = as_text(digest.get("date"))
     if not is_iso_day(day):  # the date becomes a file name: nothing but YYYY-MM-DD may reach the path
         raise ValueError(f"cannot archive a digest whose date is {day!r}: expected YYYY-MM-DD")
@@ -77,15 +77,16 @@ def archive_files(digest: Mapping[str, Any], archive_dir: str | Path, *,
         files[archive / f"{day}.md"] = markdown
     suffixes = {path.suffix for path in files}
     files[archive / f"{day}{SIDECAR_SUFFIX}"] = lambda: json_pieces(sidecar(digest, documents))
-    days = _archived_days(archive, digest, suffixes)
-    files[archive / "index.html"] = environment().get_template("index.html.j2").render(days=days)
+    if index:
+        days = _archived_days(archive, digest, suffixes)
+        files[archive / "index.html"] = environment().get_template("index.html.j2").render(days=days)
     return files
 
 
 def write_archive(digest: Mapping[str, Any], archive_dir: str | Path, *,
                   markdown: str | Callable[[], Iterable[str]] | None = None,
-                  documents: Sequence[str] | None = None) -> list[Path]:
+                  documents: Sequence[str] | None = None, index: bool = True) -> list[Path]:
     """File the digest in ``archive_dir`` (``archive_files``), all its files replaced as a set. A day
     filed again is replaced. Returns the paths written."""
     Path(archive_dir).mkdir(parents=True, exist_ok=True)
-    return write_files(archive_files(digest, archive_dir, markdown=markdown, documents=documents))
+    return write_files(archive_files(digest, archive_dir, markdown=markdown, documents=documents, index=index))
