@@ -241,6 +241,12 @@ class Pipeline:
             found = {k: CachedArticle.from_json(v) for k, v in cache.get_many("articles", set(keys)).items()}
         return wanted, keys, found
 
+    def windows_to_make(self, articles: Iterable[Article]) -> list[list[Article]]:
+        """What each window of a run over ``articles`` will make (``to_make``), window by window as
+        ``run`` cuts them; windows with nothing to make left out. An executor with workers hands
+        each of these to one worker: its batches are then those of the local run."""
+        return [todo for chunk in _windows(articles, self.settings.window) if (todo := self.to_make(chunk))]
+
     def to_make(self, articles: Iterable[Article]) -> list[Article]:
         """The articles of ``articles`` a run would make (not in the article cache, in a language
         translated here, each once), in order: what ``summarize batch`` tells its executor up front."""

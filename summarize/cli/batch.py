@@ -85,7 +85,7 @@ def run_batch(args: argparse.Namespace) -> int:
     archive = Path(settings.archive)
     filed = []
     with executor:
-        executor.plan(pipeline, [a for day in sorted(days) for a in days[day]])
+        executor.plan(pipeline, [days[day] for day in sorted(days)])
         for day in sorted(days):  # oldest first: each day's stories are followed against the days before it
             found: list[InputProblem] = []
             digest = pipeline.run(days[day], problems=found, date=day)

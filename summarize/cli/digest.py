@@ -126,7 +126,7 @@ def run_digest(args: argparse.Namespace) -> int:
                     # Workers are handed the whole day at once, so each loads its models once, not once
                     # per window; the day's input is then in memory whole (the digest holds it anyway).
                     articles = list(articles)
-                    executor.plan(pipeline, articles)
+                    executor.plan(pipeline, [articles])
                 digest = pipeline.run(articles, problems=problems, date=settings.date)
         finally:
             fetcher.close()

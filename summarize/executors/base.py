@@ -34,10 +34,10 @@ class Executor:
     def close(self) -> None:
         """Stop what ``start`` started."""
 
-    def plan(self, pipeline: Any, articles: Sequence["Article"]) -> None:
-        """Told up front every article the next runs will ask for, in order (``summarize batch``):
-        an executor with workers may start on all of them at once, so its workers load their models
-        once for the whole batch. In-process there is nothing to gain."""
+    def plan(self, pipeline: Any, runs: Sequence[Sequence["Article"]]) -> None:
+        """Told up front the articles of every run to come, in order (a digest's day; ``summarize
+        batch``'s days): an executor with workers may start on all of them at once, so its workers
+        load their models once for the whole batch. In-process there is nothing to gain."""
 
     def make_articles(self, pipeline: Any, articles: list["Article"], day: Any, summarizer: "Summarizer", *,
                       span: str) -> list["CachedArticle"]:

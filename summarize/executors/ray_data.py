@@ -17,7 +17,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import math
 import os
 import socket
 import time
@@ -99,15 +98,15 @@ def _gcs_refusal(address: str, timeout: float) -> str | None:
 
 
 def clean_row(row: dict[str, Any]) -> dict[str, Any]:
-    """One row of the dataset cleaned (``Pipeline``'s own ``clean``), a map over the dataset: cleaning
-    needs no model, so any worker takes any row. Segmenting needs the model's tokenizer, so the
-    actors that hold the models do it, with the rest of the stages."""
+    """One row of the dataset (a window's articles) cleaned (``Pipeline``'s own ``clean``), a map over
+    the dataset: cleaning needs no model, so any worker takes any row. Segmenting needs the model's
+    tokenizer, so the actors that hold the models do it, with the rest of the stages."""
     from summarize.pipeline import clean
     from summarize.records import Article
 
     clock = time.perf_counter()
-    article = clean(Article(**json.loads(row["article"])))
-    return {"index": row["index"], "article": json.dumps(asdict(article), ensure_ascii=False),
+    articles = [asdict(clean(Article(**fields))) for fields in json.loads(row["articles"])]
+    return {"index": row["index"], "articles": json.dumps(articles, ensure_ascii=False),
             "clean_s": time.perf_counter() - clock}
 
 
@@ -131,23 +130,26 @@ class ArticleWorker:
         self.summarizer = self.pipeline.summarizer
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+        """Each row of ``batch`` is one window, made as the local run makes it (its batches the same)."""
+        return {"index": [int(i) for i in batch["index"]],
+                "results": [self._window(articles, clean_s) for articles, clean_s in zip(batch["articles"],
+                                                                                         batch["clean_s"])]}
+
+    def _window(self, articles_json: str, clean_s: float) -> str:
         from summarize.pipeline import _Day
         from summarize.records import Article, StageStats
 
-        articles = [Article(**json.loads(text)) for text in batch["article"]]
+        articles = [Article(**fields) for fields in json.loads(articles_json)]
         self.pipeline.translators.reset_stats()
         self.summarizer.stats = StageStats()
         day = _Day()
-        day.timings["clean"] += float(sum(batch["clean_s"]))
+        day.timings["clean"] += float(clean_s)
         results = self.pipeline._make_articles(articles, day, self.summarizer, span="worker", cleaned=True)
-        extra = {"timings": day.timings,
-                 "stats": {"translation": {language: t.stats.as_dict()
-                                           for language, t in self.pipeline.translators.used().items()},
-                           "summary": self.summarizer.stats.as_dict()},
-                 "pending": self.cache.take_pending() if self.cache is not None else "{}"}
-        # The batch's seconds, stats and cache writes ride on its first row.
-        return {"index": [int(i) for i in batch["index"]], "result": [r.to_json() for r in results],
-                "extra": [json.dumps(extra, ensure_ascii=False)] + [""] * (len(results) - 1)}
+        return json.dumps({
+            "results": [r.to_json() for r in results], "timings": day.timings,
+            "stats": {"translation": {language: t.stats.as_dict() for language, t in self.pipeline.translators.used().items()},
+                      "summary": self.summarizer.stats.as_dict()},
+            "pending": self.cache.take_pending() if self.cache is not None else "{}"}, ensure_ascii=False)
 
 
 class RayExecutor(Executor):
@@ -165,6 +167,7 @@ class RayExecutor(Executor):
         self._stream: Iterator[dict[str, Any]] | None = None
         self._planned: set[str] = set()
         self._ready: dict[str, Any] = {}
+        self.used = 0  # the most workers a dataset of this session started (run.executor "workers")
 
     def start(self) -> None:
         # Only the address is checked now; Ray starts when the first article needs making, so a rerun
@@ -221,14 +224,17 @@ class RayExecutor(Executor):
         self._ray_version = None
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "ray_version": self._ray_version, "workers": self.workers,
+        return {"name": self.name, "ray_version": self._ray_version, "workers": self.used,
                 "per_worker": dict(self.per_worker), "address": self.address}
 
-    def plan(self, pipeline: Any, articles: Sequence[Any]) -> None:
-        todo = pipeline.to_make(articles)
-        self._planned = {identity(a) for a in todo}
+    def plan(self, pipeline: Any, runs: Sequence[Sequence[Any]]) -> None:
+        # Each window of each run is one row, made by one worker: its batches are the local run's,
+        # so are its translations and summaries (CTranslate2's int8 arithmetic differs, a little, for
+        # a sentence batched beside other neighbours).
+        windows = [todo for run in runs for todo in pipeline.windows_to_make(run)]
+        self._planned = {identity(a) for todo in windows for a in todo}
         self._ready = {}
-        self._stream = self._rows(pipeline, todo) if todo else None
+        self._stream = self._rows(pipeline, windows) if windows else None
 
     def make_articles(self, pipeline, articles, day, summarizer, *, span):
         idents = [identity(a) for a in articles]
@@ -238,27 +244,29 @@ class RayExecutor(Executor):
             if row is None:
                 self._stream = None
                 break
-            self._ready[row["id"]] = self._absorb(row, pipeline, day, summarizer)
+            self._ready.update(self._absorb(row, pipeline, day, summarizer))
             wanted = [i for i in wanted if i not in self._ready]
         results: dict[str, Any] = {i: self._ready.pop(i) for i in dict.fromkeys(idents) if i in self._ready}
         self._planned -= set(results)
         rest = [a for a, i in zip(articles, idents) if i not in results]
         if rest:
             log.debug("ray: %d article(s) of %s not planned ahead", len(rest), span)
-            for row in self._rows(pipeline, rest):
-                results[row["id"]] = self._absorb(row, pipeline, day, summarizer)
+            for row in self._rows(pipeline, [rest]):
+                results.update(self._absorb(row, pipeline, day, summarizer))
         return [results[i] for i in idents]
 
-    def _rows(self, pipeline: Any, articles: Sequence[Any]) -> Iterator[dict[str, Any]]:
-        """Each of ``articles`` made by the actor pool, as rows in order; checked whole (every index
-        once) when the last arrives."""
+    def _rows(self, pipeline: Any, windows: Sequence[Sequence[Any]]) -> Iterator[dict[str, Any]]:
+        """Each window made by the actor pool, as rows in order; checked whole (every window once,
+        each with all its articles) as they arrive."""
         import ray
 
         self._connect()
-        items = [{"index": n, "article": json.dumps(asdict(a), ensure_ascii=False)} for n, a in enumerate(articles)]
-        ids = [identity(a) for a in articles]
-        window = self.settings.window or len(items)
-        size = max(1, min(window, math.ceil(len(items) / self.workers)))
+        items = [{"index": n, "articles": json.dumps([asdict(a) for a in window], ensure_ascii=False)}
+                 for n, window in enumerate(windows)]
+        ids = [[identity(a) for a in window] for window in windows]
+        # One window a worker at a time: a run of fewer windows than workers starts only as many.
+        pool = min(self.workers, len(items))
+        self.used = max(self.used, pool)
         cache = pipeline.cache
         worker_settings = dataclasses.replace(self.settings, threads=self.per_worker["CPU"], quiet=True,
                                               watchlist=None, executor="local")
@@ -270,8 +278,8 @@ class RayExecutor(Executor):
             # The cleaning map asks for no CPU of its own: the actors hold every CPU they were given,
             # and a task waiting for one would wait for ever (cleaning is a small share of the work).
             dataset = ray.data.from_items(items).map(clean_row, num_cpus=0).map_batches(
-                self.worker, batch_size=size,
-                compute=ray.data.ActorPoolStrategy(size=min(self.workers, math.ceil(len(items) / size))),
+                self.worker, batch_size=1,
+                compute=ray.data.ActorPoolStrategy(size=pool),
                 fn_constructor_kwargs={"settings": worker_settings,
                                        "cache_path": str(cache.path) if cache is not None and cache.enabled else None},
                 num_cpus=self.per_worker["CPU"], num_gpus=self.per_worker["GPU"] or None,
@@ -281,28 +289,30 @@ class RayExecutor(Executor):
         for row in dataset.iter_rows():
             index = int(row["index"])
             if index in seen:
-                raise RuntimeError(f"ray: article {index} came back twice")
+                raise RuntimeError(f"ray: window {index} came back twice")
             seen.add(index)
-            yield {"id": ids[index], "result": row["result"], "extra": row["extra"]}
+            made = json.loads(row["results"])
+            if len(made["results"]) != len(ids[index]):
+                raise RuntimeError(f"ray: window {index} came back with {len(made['results'])} of "
+                                   f"{len(ids[index])} articles")
+            yield {"ids": ids[index], **made}
         if len(seen) != len(items):
-            raise RuntimeError(f"ray: {len(items) - len(seen)} of {len(items)} articles never came back")
-        log.debug("ray: %d articles in %.1f s", len(items), time.perf_counter() - started)
+            raise RuntimeError(f"ray: {len(items) - len(seen)} of {len(items)} windows never came back")
+        log.debug("ray: %d windows in %.1f s", len(items), time.perf_counter() - started)
 
     @staticmethod
-    def _absorb(row: dict[str, Any], pipeline: Any, day: Any, summarizer: Any):
-        """A row's article, its batch's seconds and stats added to ``day`` and to the stages' stats,
-        its batch's cache writes stored."""
+    def _absorb(row: dict[str, Any], pipeline: Any, day: Any, summarizer: Any) -> dict[str, Any]:
+        """A window's articles by identity; its seconds and stats added to ``day`` and to the stages'
+        stats, its cache writes stored."""
         from summarize.article_cache import CachedArticle
 
-        if row["extra"]:
-            extra = json.loads(row["extra"])
-            for stage, seconds in extra["timings"].items():
-                day.timings[stage] = day.timings.get(stage, 0.0) + seconds
-            for language, numbers in extra["stats"]["translation"].items():
-                _add(pipeline.translators.get(language).stats, numbers)
-            _add(summarizer.stats, extra["stats"]["summary"])
-            store_pending(pipeline.cache, extra["pending"])
-        return CachedArticle.from_json(row["result"])
+        for stage, seconds in row["timings"].items():
+            day.timings[stage] = day.timings.get(stage, 0.0) + seconds
+        for language, numbers in row["stats"]["translation"].items():
+            _add(pipeline.translators.get(language).stats, numbers)
+        _add(summarizer.stats, row["stats"]["summary"])
+        store_pending(pipeline.cache, row["pending"])
+        return {ident: CachedArticle.from_json(result) for ident, result in zip(row["ids"], row["results"])}
 
 
 def _add(stats: Any, numbers: dict[str, int]) -> None:

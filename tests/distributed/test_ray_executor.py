@@ -43,6 +43,7 @@ def digest_with(settings, articles, executor=None):
     if executor is None:
         return pipeline.run(articles)
     with executor:
+        executor.plan(pipeline, [articles])  # as the CLI does: every window handed out at once
         return pipeline.run(articles)
 
 
@@ -77,7 +78,8 @@ def test_digest_command_with_ray_equals_the_local_one(tiny_models, tmp_path):
     models = ["--translator", str(tiny_models["translator"]), "--summarizer", str(tiny_models["summarizer"]),
               "--beams", "1", "--summary-beams", "1", "-q", "--no-cache"]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    for name, extra in (("local", []), ("ray", ["--executor", "ray", "--ray-workers", "2"])):
+    # windows of 10: four windows for two workers, each window made by one of them
+    for name, extra in (("local", ["--window", "10"]), ("ray", ["--window", "10", "--executor", "ray", "--ray-workers", "2"])):
         done = subprocess.run([sys.executable, "-m", "summarize", "digest", str(corpus), "--out",
                                str(tmp_path / name), *models, *extra], cwd=ROOT, env=env, capture_output=True,
                               text=True, timeout=600)
