@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--translator", help="default: tiny models built for the run")
     parser.add_argument("--summarizer")
     parser.add_argument("--beams", default="4")
+    parser.add_argument("--window", default="100", help="articles a window (default: 100); a worker makes a window")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="ray-bench-") as scratch:
@@ -55,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             source = work / "input.jsonl"
             lines = args.input.read_text(encoding="utf-8").splitlines()[:args.limit]
             source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        common = [str(source), "--translator", translator, "--summarizer", summarizer, "--beams", args.beams]
+        common = [str(source), "--translator", translator, "--summarizer", summarizer, "--beams", args.beams,
+                  "--window", args.window]
         # Conversions made once, outside the timings: every configuration then loads the same files.
         os.environ.setdefault("SUMMARIZE_CT2_DIR", str(work / "ct2"))
         warm_up = work / "warm-up.jsonl"

@@ -1,6 +1,6 @@
-"""The Ray executor (``--executor ray``): a window's articles become a Ray Dataset; a ``map`` cleans
-each row (no model needed, any worker), then ``map_batches`` hands the rows to a fixed pool of
-actors, each of which builds the run's stages once from the run's Settings (never a model shipped
+"""The Ray executor (``--executor ray``): the run's windows become a Ray Dataset, a row a window; a
+``map`` cleans each row (no model needed, any worker), then ``map_batches`` hands the rows, one at a
+time, to a fixed pool of actors, each of which builds the run's stages once from the run's Settings (never a model shipped
 from here: each worker loads its own, from its node's Hugging Face cache or shared storage) and
 makes its batches exactly as the local run makes a window (segment → translate → summarise → check,
 ``Pipeline._make_articles``, with its own length-sorted token-budget batching). What comes back is
