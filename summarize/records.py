@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 # An English heading made from a text without a title: its first words.
 HEADING_WORDS = 12
@@ -150,6 +150,11 @@ class StageStats:
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
+
+    def add(self, numbers: Mapping[str, int]) -> None:
+        """Count ``numbers`` (another StageStats' ``as_dict()``) in with these."""
+        for name, value in numbers.items():
+            setattr(self, name, getattr(self, name) + value)
 
 
 @dataclass

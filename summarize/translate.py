@@ -248,8 +248,7 @@ class Translators:
         """Every translator's stats of the run, summed."""
         total = StageStats()
         for translator in self._made.values():
-            for name, value in translator.stats.as_dict().items():
-                setattr(total, name, getattr(total, name) + value)
+            total.add(translator.stats.as_dict())
         return total
 
     def reset_stats(self) -> None:

@@ -6,18 +6,16 @@ their models once and are handed every day's articles up front."""
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from summarize.cli.digest import INPUTS_HELP, check_writable_folder, checked_settings, exit_status, log_problems
-from summarize.cli.options import (executor_options, fetch_options, fetcher_from, model_options, spooled_inputs, summary_options, translation_options)
+from summarize.cli.digest import (INPUTS_HELP, check_writable_folder, checked_settings, exit_status, log_problems,
+                                  run_options)
+from summarize.cli.options import fetcher_from, spooled_inputs
 from summarize.errors import UserError
-
-log = logging.getLogger("summarize")
 
 
 def add_parsers(commands, common: argparse.ArgumentParser) -> None:
@@ -30,18 +28,7 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     batch.add_argument("--archive", required=True, metavar="DIR", help="folder the days are filed in")
     batch.add_argument("--date", metavar="YYYY-MM-DD",
                        help="the day undated articles are filed under (default: they are reported and left out)")
-    batch.add_argument("--max-article-chars", type=int, metavar="N",
-                       help="longest article read, in characters (default: 200000)")
-    batch.add_argument("--follow-symlinks", action="store_true", default=None,
-                       help="follow links inside input folders that lead out of the inputs named")
-    batch.add_argument("--window", type=int, metavar="N", help="articles taken through the stages at once (default: 100)")
-    batch.add_argument("--watchlist", metavar="FILE", help="terms to find in each day's sentences (as digest's)")
-    batch.add_argument("--strict", action="store_true", help="exit with status 3 when any input was skipped")
-    fetch_options(batch)
-    model_options(batch, per_language=True)
-    translation_options(batch)
-    summary_options(batch)
-    executor_options(batch)
+    run_options(batch)
     batch.set_defaults(run=run_batch)
 
 

@@ -30,30 +30,12 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     digest.add_argument("inputs", nargs="*", metavar="INPUT", help=INPUTS_HELP)
     digest.add_argument("--out", required=True, metavar="DIR",
                         help="folder for digest.json, digest.md and digest.html")
-    digest.add_argument("--max-article-chars", type=int, metavar="N",
-                        help="longest article read, in characters (title + body); longer ones are skipped and "
-                             "reported (default: 200000)")
     digest.add_argument("--date", metavar="YYYY-MM-DD",
                         help="the day the digest covers (default: the most common article date, else today); "
                              "feed items published on other days are not fetched")
     digest.add_argument("--archive", metavar="DIR",
                         help="also file the digest as DIR/YYYY-MM-DD.{json,md,html} and rebuild DIR/index.html")
-    digest.add_argument("--follow-symlinks", action="store_true", default=None,
-                        help="follow links inside input folders that lead out of the inputs named (default: skip "
-                             "and report them)")
-    digest.add_argument("--window", type=int, metavar="N",
-                        help="articles taken through the stages at once, so memory stays flat however long the day "
-                             "(default: 100; 0: all at once)")
-    digest.add_argument("--watchlist", metavar="FILE",
-                        help="terms to find in the day's sentences, English and/or Arabic, one entry a line "
-                             "('LABEL: term | term' or 'term'); hits are listed at the top of the digest")
-    digest.add_argument("--strict", action="store_true",
-                        help="exit with status 3 when any input was skipped (the digest is still written)")
-    fetch_options(digest)
-    model_options(digest, per_language=True)
-    translation_options(digest)
-    summary_options(digest)
-    executor_options(digest)
+    run_options(digest)
     digest.set_defaults(run=run_digest)
 
     segment = commands.add_parser(
@@ -69,6 +51,30 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     fetch_options(segment)
     segment.add_argument("--no-cache", action="store_true", default=None, help="neither read nor keep fetched pages")
     segment.set_defaults(run=run_segment)
+
+
+def run_options(parser: argparse.ArgumentParser) -> None:
+    """What ``digest`` and ``batch`` share beyond their inputs and where they write: how articles are
+    read, the watchlist, --strict, and the fetching, model, translation, summary and executor options."""
+    parser.add_argument("--max-article-chars", type=int, metavar="N",
+                        help="longest article read, in characters (title + body); longer ones are skipped and "
+                             "reported (default: 200000)")
+    parser.add_argument("--follow-symlinks", action="store_true", default=None,
+                        help="follow links inside input folders that lead out of the inputs named (default: skip "
+                             "and report them)")
+    parser.add_argument("--window", type=int, metavar="N",
+                        help="articles taken through the stages at once, so memory stays flat however long the day "
+                             "(default: 100; 0: all at once)")
+    parser.add_argument("--watchlist", metavar="FILE",
+                        help="terms to find in the day's sentences, English and/or Arabic, one entry a line "
+                             "('LABEL: term | term' or 'term'); hits are listed at the top of the digest")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit with status 3 when any input was skipped (the digest is still written)")
+    fetch_options(parser)
+    model_options(parser, per_language=True)
+    translation_options(parser)
+    summary_options(parser)
+    executor_options(parser)
 
 
 def checked_settings(args: argparse.Namespace):

@@ -143,6 +143,9 @@ class TokenizedEngine(Engine):
     def tokenizer(self) -> Any:
         return self.load_tokenizer()
 
+    def load(self) -> None:
+        self.tokenizer
+
     def load_tokenizer(self) -> Any:
         from transformers import AutoTokenizer
 

@@ -208,7 +208,7 @@ class CTranslate2Engine(TokenizedEngine):
         )
 
     def load(self) -> None:
-        self.tokenizer
+        super().load()
         self.translator
 
     @cached_property

@@ -57,7 +57,7 @@ class TorchEngine(TokenizedEngine):
         return network.to(self.device).eval()
 
     def load(self) -> None:
-        self.tokenizer
+        super().load()
         self.network
 
     @cached_property

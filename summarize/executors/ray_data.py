@@ -309,15 +309,10 @@ class RayExecutor(Executor):
         for stage, seconds in row["timings"].items():
             day.timings[stage] = day.timings.get(stage, 0.0) + seconds
         for language, numbers in row["stats"]["translation"].items():
-            _add(pipeline.translators.get(language).stats, numbers)
-        _add(summarizer.stats, row["stats"]["summary"])
+            pipeline.translators.get(language).stats.add(numbers)
+        summarizer.stats.add(row["stats"]["summary"])
         store_pending(pipeline.cache, row["pending"])
         return {ident: CachedArticle.from_json(result) for ident, result in zip(row["ids"], row["results"])}
-
-
-def _add(stats: Any, numbers: dict[str, int]) -> None:
-    for name, value in numbers.items():
-        setattr(stats, name, getattr(stats, name) + value)
 
 
 def _python_path() -> str:

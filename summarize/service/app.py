@@ -35,8 +35,8 @@ def create_app(service) -> "FastAPI":
     # /docs and /redoc from assets installed with the package, not fetched from a CDN: a service on a
     # closed network still shows its docs.
     app = FastAPIOffline(title="summarize", version=__version__, lifespan=lifespan,
-                  description="Arabic (and other languages') news into English: LibreTranslate's API for "
-                              "translation, and summaries and daily digests of our own.")
+                         description="Arabic (and other languages') news into English: LibreTranslate's API for "
+                                     "translation, and summaries and daily digests of our own.")
     app.state.service = service
     app.add_middleware(BodyCap, default=settings.body_limit, limits={"/digest": settings.digest_body_limit})
     if settings.cors:

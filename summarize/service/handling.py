@@ -19,12 +19,6 @@ class ErrorResponse(BaseModel):
 ERRORS = {status: {"model": ErrorResponse} for status in (400, 403, 429, 500)}
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema()
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema},
-                                                          "application/x-www-form-urlencoded": {"schema": schema}}}}
-
-
 def request_body(model: type[BaseModel]) -> dict[str, Any]:
     """The OpenAPI request body of a route that reads JSON and forms alike (``params.read_params``):
     ``model`` documents the parameters, it does not parse them."""

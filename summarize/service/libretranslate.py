@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from summarize.service.errors import ApiError, invalid, unsupported
 from summarize.service.handling import ERRORS, admitted, generated, request_body, service_of
-from summarize.service.params import read_params, text_param, texts_param
+from summarize.service.params import int_param, read_params, text_param, texts_param
 
 router = APIRouter()
 
@@ -80,7 +80,7 @@ async def translate(request: Request):
     answer: dict[str, Any] = {"translatedText": english if batch else english[0]}
     if detected is not None:
         answer["detectedLanguage"] = detected if batch else detected[0]
-    if int(values.get("alternatives") or 0) > 0:
+    if int_param(values, "alternatives", 0) > 0:
         answer["alternatives"] = [[] for _ in texts] if batch else []
     return JSONResponse(answer)
 

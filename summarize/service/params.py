@@ -67,7 +67,9 @@ def text_param(values: dict[str, Any], name: str, default: str | None = None) ->
 
 
 def int_param(values: dict[str, Any], name: str, default: int) -> int:
-    value = values.get(name, default)
+    value = values.get(name)
+    if value is None or value == "":
+        return default
     try:
         return int(value)
     except (TypeError, ValueError):

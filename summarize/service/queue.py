@@ -69,7 +69,6 @@ class GenerationQueue:
         self._ready = threading.Condition()
         self._closed = False
         self._thread = threading.Thread(target=self._work, name="summarize-generation", daemon=True)
-        self.rounds = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -175,7 +174,6 @@ class GenerationQueue:
                         self._jobs.remove(job)
             return
         seconds = time.perf_counter() - clock
-        self.rounds += 1
         if self.metrics is not None:
             self.metrics.generated(kind, stats, seconds)
         for (job, index), output in zip(picked, outputs):

@@ -99,4 +99,3 @@ async def metrics(request: Request):
     from summarize.service.metrics import CONTENT_TYPE
 
     return Response(service.metrics.render(), media_type=CONTENT_TYPE)
-

@@ -1,6 +1,5 @@
 """LibreTranslate's API as its clients use it: libretranslatepy itself, and raw requests for what it
 does not send (batches, JSON, html, every error)."""
-import httpx
 import pytest
 
 from tests.service.harness import echo_service, serving
@@ -14,12 +13,6 @@ def served(tmp_path_factory):
     service = echo_service(tmp_path_factory.mktemp("lt"))
     with serving(service) as url:
         yield url, service
-
-
-@pytest.fixture
-def client(served):
-    with httpx.Client(base_url=served[0], timeout=30) as client:
-        yield client
 
 
 def test_libretranslatepy_languages_translate_detect(served):
@@ -137,6 +130,8 @@ def test_internal_failure_is_500_with_an_error(client, served):
 def test_alternatives_are_answered_empty(client):
     answer = client.post("/translate", json={"q": "نص", "source": "ar", "alternatives": 3}).json()
     assert answer["alternatives"] == []
+    bad = client.post("/translate", json={"q": "نص", "source": "ar", "alternatives": "many"})
+    assert bad.status_code == 400 and bad.json() == {"error": "Invalid request: alternatives must be a whole number"}
 
 
 def test_a_bug_of_ours_is_500_with_an_error(client, monkeypatch):

@@ -5,7 +5,6 @@ import re
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from summarize.service.server import Service
@@ -25,12 +24,6 @@ def served(tiny_models, tmp_path_factory):
     service.load()
     with serving(service) as url:
         yield url, service
-
-
-@pytest.fixture
-def client(served):
-    with httpx.Client(base_url=served[0], timeout=60) as client:
-        yield client
 
 
 def articles(count=3):
